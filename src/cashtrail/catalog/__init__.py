@@ -1,0 +1,1 @@
+"""Products and dated price lists."""

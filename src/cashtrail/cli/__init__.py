@@ -1,0 +1,1 @@
+"""The ``cashtrail`` command line (Typer + Rich)."""

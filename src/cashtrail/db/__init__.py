@@ -1,0 +1,1 @@
+"""SQLAlchemy 2 adapter: tables, imperative mappers, repositories and the unit of work; Alembic migrations."""

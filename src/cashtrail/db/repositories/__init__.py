@@ -1,0 +1,1 @@
+"""One SQL repository per aggregate; all queries live here."""

@@ -1,0 +1,58 @@
+"""The SQL unit of work: one session per ``with`` block, rolled back unless ``commit()`` was called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
+from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
+from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
+from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
+
+
+class SqlUnitOfWork:
+    """Implements ``cashtrail.ports.UnitOfWork``. Re-entrant: a nested ``with`` shares the outer session."""
+
+    session: Session
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self.session_factory = session_factory
+        self._depth = 0
+
+    def __enter__(self) -> Self:
+        if self._depth == 0:
+            self.session = self.session_factory()
+            self.customers = SqlCustomerRepository(self.session)
+            self.payment_terms = SqlPaymentTermsRepository(self.session)
+            self.products = SqlProductRepository(self.session)
+            self.price_lists = SqlPriceListRepository(self.session)
+            self.users = SqlUserRepository(self.session)
+            self.api_tokens = SqlApiTokenRepository(self.session)
+            self.audit = SqlAuditLog(self.session)
+            self.import_records = SqlImportRecordRepository(self.session)
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            # close() rolls back whatever was not committed and detaches the objects without expiring them,
+            # so what a service returns stays readable after its block ends.
+            self.session.close()
+        elif exc_type is not None:
+            self.session.rollback()
+
+    def commit(self) -> None:
+        if self._depth <= 1:
+            self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def flush(self) -> None:
+        self.session.flush()

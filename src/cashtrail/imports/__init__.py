@@ -1,0 +1,1 @@
+"""Idempotent file imports: whole-file validation, then all-or-nothing writes keyed by (source, external id)."""
