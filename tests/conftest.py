@@ -33,8 +33,12 @@ def worker_id() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+_SCHEMA = f"ct_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+
+
 def postgres_schema() -> str:
-    return f"ct_test_{worker_id()}"
+    """This test process's own PostgreSQL schema (unique per xdist worker and process; dropped at the end)."""
+    return _SCHEMA
 
 
 def postgres_url_for_worker() -> str:
@@ -73,6 +77,11 @@ def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     engine = _make_backend(request.param, tmp_path_factory.mktemp(request.param))
     yield engine
     engine.dispose()
+    if request.param == "postgresql":
+        admin = make_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {postgres_schema()} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture

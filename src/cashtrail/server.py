@@ -12,6 +12,6 @@ def create_server(app: App) -> FastAPI:
     from cashtrail.api.app import create_api
     from cashtrail.web.app import create_web
 
-    root = create_web(app)
+    root: FastAPI = create_web(app)
     root.mount("/api", create_api(app))
     return root

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
@@ -17,6 +18,14 @@ class SqlUnitOfWork:
     """Implements ``cashtrail.ports.UnitOfWork``. Re-entrant: a nested ``with`` shares the outer session."""
 
     session: Session
+    customers: ports.CustomerRepository
+    payment_terms: ports.PaymentTermsRepository
+    products: ports.ProductRepository
+    price_lists: ports.PriceListRepository
+    users: ports.UserRepository
+    api_tokens: ports.ApiTokenRepository
+    audit: ports.AuditLog
+    import_records: ports.ImportRecordRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
