@@ -1,0 +1,1 @@
+"""Rating and bill runs: turn contracts, meter reads and service jobs into explained charges."""

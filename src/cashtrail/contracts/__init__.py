@@ -1,0 +1,1 @@
+"""Contracts (agreements): MPS cost-per-page, maintenance with callouts and escalation, subscriptions."""
