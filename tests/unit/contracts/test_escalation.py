@@ -20,8 +20,15 @@ from cashtrail.contracts.escalation import (
 )
 from cashtrail.money import Money
 
-CLAUSE = EscalationClause(a=Decimal("0.15"), b=Decimal("0.60"), c=Decimal("0.25"), labour_series="FD",
-                          materials_series="MABTSO", base_month="2024-01", anniversary=date(2024, 8, 1))
+CLAUSE = EscalationClause(
+    a=Decimal("0.15"),
+    b=Decimal("0.60"),
+    c=Decimal("0.25"),
+    labour_series="FD",
+    materials_series="MABTSO",
+    base_month="2024-01",
+    anniversary=date(2024, 8, 1),
+)
 
 
 def test_a_fee_escalates_by_the_real_indices_of_the_reference_month():

@@ -36,8 +36,12 @@ def test_error_families_are_also_builtin_exceptions_with_stable_codes():
     exc = InvoiceNotFound("invoice F-1 not found", number="F-1")
     assert isinstance(exc, LookupError)
     assert isinstance(exc, CashtrailError)
-    assert exc.as_dict() == {"code": "invoice.not_found", "title": "Not found", "detail": "invoice F-1 not found",
-                             "number": "F-1"}
+    assert exc.as_dict() == {
+        "code": "invoice.not_found",
+        "title": "Not found",
+        "detail": "invoice F-1 not found",
+        "number": "F-1",
+    }
     assert isinstance(ValidationFailed("bad"), ValueError)
 
 

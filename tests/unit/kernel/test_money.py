@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from cashtrail.errors import ValidationFailed
-from cashtrail.money import D, CurrencyMismatchError, Money, Rounding, minor_units, total
+from cashtrail.money import CurrencyMismatchError, D, Money, Rounding, minor_units, total
 
 
 def test_money_is_never_built_from_a_float():

@@ -44,8 +44,9 @@ def test_ibans_are_checked_by_mod_97():
 
 
 def test_check_customer_reports_every_problem_at_once():
-    draft = customer_draft(country="XX", language="de", currency="EUX", vat_number="123",
-                           credit_limit=Decimal("-1"), iban="BE00")
+    draft = customer_draft(
+        country="XX", language="de", currency="EUX", vat_number="123", credit_limit=Decimal("-1"), iban="BE00"
+    )
     fields = [e.field for e in check_customer(draft)]
     assert fields == ["country", "language", "currency", "iban", "credit_limit", "bill_to_country"]
 
