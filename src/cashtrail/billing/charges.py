@@ -63,6 +63,11 @@ class Charge:
     site: str = ""
     asset: str = ""
     source: Mapping[str, str] = field(default_factory=dict)
+    meter: str = ""  # usage and shortfall lines: the meter type they rate
+
+    def covers_meter(self, serial: str, meter: str) -> bool:
+        """True for a usage or shortfall line that rates this device's meter (pooled lines cover every device)."""
+        return self.meter == meter and self.asset in ("", serial)
 
 
 def _line(
@@ -79,6 +84,7 @@ def _line(
     site: str = "",
     asset: str = "",
     source: Mapping[str, str] | None = None,
+    meter: str = "",
 ) -> Charge:
     amount = Money(quantity * unit_price if raw is None else raw, contract.currency).rounded()
     return Charge(
@@ -95,6 +101,7 @@ def _line(
         site,
         asset,
         dict(source or {}),
+        meter,
     )
 
 
@@ -242,6 +249,7 @@ def _rate_group(
             f"{units:,} pages − {plan.included_volume:,} included; band at {band.rate}/page",
             asset=asset,
             source=source,
+            meter=plan.meter_type,
         )
         for band in rate_usage(units, plan.tiers, plan.mode, plan.included_volume)
     ]
@@ -260,6 +268,7 @@ def _rate_group(
                 f"minimum {plan.minimum_charge} − usage {used}",
                 asset=asset,
                 source=source,
+                meter=plan.meter_type,
             )
         )
     return charges
