@@ -7,11 +7,18 @@ transaction: ``with uow: ...; uow.commit()``; leaving the block without commit r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from cashtrail.audit.model import AuditEvent
+from cashtrail.billing.blocks import Block
+from cashtrail.billing.charges import Charge, ServiceJob
+from cashtrail.billing.meters import MeterRead
 from cashtrail.catalog.model import PriceList, Product
+from cashtrail.contracts.model import Contract
+from cashtrail.contracts.terms import Period
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.parties.model import Customer, PaymentTerms
@@ -75,6 +82,45 @@ class ImportRecordRepository(Protocol):
     def by_external_ids(self, source: str, external_ids: Iterable[str]) -> dict[str, ImportRecord]: ...
 
 
+class ContractRepository(Protocol):
+    def add(self, contract: Contract) -> None: ...
+    def replace(self, contract: Contract) -> None: ...
+    def get_by_number(self, number: str) -> Contract | None: ...
+    def active_in(self, start: date, end: date, *, customers: tuple[str, str] | None = None) -> list[Contract]: ...
+    def page(self, *, after_id: int | None, limit: int, customer: str | None = None) -> list[Contract]: ...
+
+
+class MeterReadRepository(Protocol):
+    def add_many(self, reads: Sequence[MeterRead], source: str) -> None: ...
+    def between(self, serials: Sequence[str], start: date, end: date) -> dict[tuple[str, str], list[MeterRead]]: ...
+    def latest(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], MeterRead]: ...
+
+
+class ServiceJobRepository(Protocol):
+    def upsert_many(self, jobs: Sequence[ServiceJob]) -> None: ...
+    def for_contracts(self, contract_numbers: Sequence[str], until: date) -> dict[str, list[ServiceJob]]: ...
+
+
+class IndexRepository(Protocol):
+    def put(self, series: str, month: str, value: Decimal) -> bool: ...
+    def values(self, series: Iterable[str]) -> dict[tuple[str, str], Decimal]: ...
+
+
+class BlockRepository(Protocol):
+    def add(self, block: Block) -> None: ...
+    def save(self, block: Block) -> None: ...
+    def get(self, block_id: int) -> Block | None: ...
+    def unreleased(self) -> list[Block]: ...
+
+
+class BillRunRepository(Protocol):
+    def billed_keys(self, keys: Iterable[str]) -> set[str]: ...
+    def start(self, period: str, started_by: str, at: Any) -> int: ...
+    def finish(self, run_id: int, at: Any, summary: dict[str, Any]) -> None: ...
+    def add_draft(self, run_id: int, group_key: str, customer: str, currency: str, lines: Sequence[Charge]) -> int: ...
+    def charges_of_period(self, period: Period, contract_numbers: Sequence[str]) -> list[Charge]: ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     payment_terms: PaymentTermsRepository
@@ -84,6 +130,12 @@ class UnitOfWork(Protocol):
     api_tokens: ApiTokenRepository
     audit: AuditLog
     import_records: ImportRecordRepository
+    contracts: ContractRepository
+    meter_reads: MeterReadRepository
+    service_jobs: ServiceJobRepository
+    indices: IndexRepository
+    blocks: BlockRepository
+    bill_runs: BillRunRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
+from cashtrail.db.repositories.billing import (
+    SqlBillRunRepository,
+    SqlBlockRepository,
+    SqlIndexRepository,
+    SqlMeterReadRepository,
+    SqlServiceJobRepository,
+)
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
+from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 
@@ -26,6 +34,12 @@ class SqlUnitOfWork:
     api_tokens: ports.ApiTokenRepository
     audit: ports.AuditLog
     import_records: ports.ImportRecordRepository
+    contracts: ports.ContractRepository
+    meter_reads: ports.MeterReadRepository
+    service_jobs: ports.ServiceJobRepository
+    indices: ports.IndexRepository
+    blocks: ports.BlockRepository
+    bill_runs: ports.BillRunRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -42,6 +56,12 @@ class SqlUnitOfWork:
             self.api_tokens = SqlApiTokenRepository(self.session)
             self.audit = SqlAuditLog(self.session)
             self.import_records = SqlImportRecordRepository(self.session)
+            self.contracts = SqlContractRepository(self.session)
+            self.meter_reads = SqlMeterReadRepository(self.session)
+            self.service_jobs = SqlServiceJobRepository(self.session)
+            self.indices = SqlIndexRepository(self.session)
+            self.blocks = SqlBlockRepository(self.session)
+            self.bill_runs = SqlBillRunRepository(self.session)
         self._depth += 1
         return self
 

@@ -41,14 +41,22 @@ class Permission(StrEnum):
     JOBS_RUN = "jobs:run"
     AUDIT_READ = "audit:read"
     USERS_MANAGE = "users:manage"
+    CONTRACTS_READ = "contracts:read"
+    CONTRACTS_WRITE = "contracts:write"
+    USAGE_WRITE = "usage:write"
+    BILLING_RUN = "billing:run"
+    BILLING_BLOCK = "billing:block"
 
 
-_READ = {Permission.CUSTOMERS_READ, Permission.CATALOG_READ}
+_READ = {Permission.CUSTOMERS_READ, Permission.CATALOG_READ, Permission.CONTRACTS_READ}
+_BILLING = {Permission.CONTRACTS_WRITE, Permission.USAGE_WRITE, Permission.BILLING_RUN, Permission.BILLING_BLOCK}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLING_ANALYST: frozenset(
-        _READ | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
+        _READ
+        | _BILLING
+        | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
     ),
-    Role.PRE_BILLING: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
+    Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
     Role.TONER_SPECIALIST: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
     Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN}),
     Role.SUPERVISOR: frozenset(
@@ -60,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.JOBS_RUN,
             Permission.AUDIT_READ,
         }
+        | _BILLING
     ),
     Role.AUDITOR: frozenset(_READ | {Permission.AUDIT_READ}),
     Role.ADMIN: frozenset(Permission),

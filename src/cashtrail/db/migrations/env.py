@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+import cashtrail.db.billing_tables  # noqa: F401 - registers the billing tables on the metadata
 from cashtrail.db.engine import make_engine
 from cashtrail.db.tables import metadata
 

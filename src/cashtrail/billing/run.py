@@ -1,0 +1,215 @@
+"""The monthly bill run: compute every charge due, hold what is blocked, group the rest into draft invoices.
+
+A run over month M for a shard of customers (or all of them) works set-based: it loads the shard's contracts,
+their meter reads from 120 days before M to the end of M, their service jobs, the index series and the open
+blocks once, computes in memory, and writes the drafts in bulk. It is idempotent: every charge has a stable key and
+``billed_charges.key`` is unique, so a charge already billed is skipped and a re-run of the same month bills
+nothing twice; a crashed run resumes where it stopped because each shard commits on its own. ``preview`` writes
+nothing and returns the totals and the diff with the previous month.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from cashtrail.billing.blocks import (
+    Block,
+    BlockPolicy,
+    Finding,
+    amount_findings,
+    detect_blocks,
+    is_blocked,
+    open_targets,
+)
+from cashtrail.billing.charges import Charge, ServiceJob, fee_charges, job_charges, usage_charges
+from cashtrail.billing.grouping import Change, DraftInvoice, diff_runs, group_charges
+from cashtrail.billing.meters import MeterRead, Usage, usage_between
+from cashtrail.contracts.escalation import escalation_factor, reference_month, revision_dates
+from cashtrail.contracts.model import Contract
+from cashtrail.contracts.terms import Period, month_period
+from cashtrail.errors import ValidationFailed
+
+READ_WINDOW_DAYS = 120
+
+
+@dataclass
+class RunResult:
+    period: str
+    preview: bool
+    contracts: int = 0
+    drafts: list[DraftInvoice] = field(default_factory=list)
+    held: list[tuple[Charge, list[str]]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    already_billed: int = 0
+    diff: list[Change] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        """Counts and totals per currency, JSON-friendly."""
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for draft in self.drafts:
+            if not draft.deferred:
+                totals[draft.currency] += draft.total.amount
+        return {
+            "period": self.period,
+            "preview": self.preview,
+            "contracts": self.contracts,
+            "drafts": sum(1 for d in self.drafts if not d.deferred),
+            "deferred": sum(1 for d in self.drafts if d.deferred),
+            "lines": sum(len(d.lines) for d in self.drafts if not d.deferred),
+            "held_lines": len(self.held),
+            "findings": len(self.findings),
+            "already_billed": self.already_billed,
+            "totals": {k: str(v) for k, v in sorted(totals.items())},
+        }
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """Everything a shard's computation needs, loaded once."""
+
+    contracts: Sequence[Contract]
+    reads: Mapping[tuple[str, str], list[MeterRead]]
+    jobs: Mapping[str, list[ServiceJob]]  # by contract number
+    indices: Mapping[tuple[str, str], Decimal]
+    blocks: Sequence[Block]
+
+
+def parse_period(label: str) -> Period:
+    """The run month ``YYYY-MM``, or a ValidationFailed naming the field."""
+    try:
+        return month_period(label)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), code="bill_run.bad_period", period=label) from None
+
+
+def escalation_for(
+    contract: Contract, period: Period, indices: Mapping[tuple[str, str], Decimal]
+) -> tuple[Decimal, str | None]:
+    """The escalation factor in force at the start of ``period``, or (1, problem) when an index is missing."""
+    clause = contract.escalation
+    if clause is None:
+        return Decimal(1), None
+    revisions = revision_dates(clause, period.start)
+    if not revisions:
+        return Decimal(1), None
+    month = reference_month(revisions[-1])
+    keys = [
+        (clause.labour_series, month),
+        (clause.labour_series, clause.base_month),
+        (clause.materials_series, month),
+        (clause.materials_series, clause.base_month),
+    ]
+    missing = [f"{s} {m}" for s, m in keys if (s, m) not in indices]
+    if missing:
+        return Decimal(1), f"index values missing: {', '.join(missing)}"
+    s, s0, m, m0 = (indices[k] for k in keys)
+    return escalation_factor(clause, s, s0, m, m0).factor, None
+
+
+def rate_all(inputs: RunInputs, month: Period, policy: BlockPolicy) -> tuple[list[Charge], list[Finding]]:
+    """Every charge due in ``month`` for the shard's contracts, and the automatic block findings (pure)."""
+    charges: list[Charge] = []
+    findings: list[Finding] = []
+    for contract in inputs.contracts:
+        contract_charges, contract_findings = _contract_charges(contract, month, inputs, policy)
+        charges += contract_charges
+        findings += contract_findings
+    return charges, findings
+
+
+def finalize(
+    inputs: RunInputs,
+    month: Period,
+    policy: BlockPolicy,
+    charges: Sequence[Charge],
+    findings: Sequence[Finding],
+    billed: set[str],
+    *,
+    preview: bool,
+    label: str,
+) -> RunResult:
+    """Drop what was billed before, hold what is blocked, group the rest into drafts (pure)."""
+    result = RunResult(label, preview, contracts=len(inputs.contracts), findings=list(findings))
+    fresh = [c for c in charges if c.key not in billed]
+    result.already_billed = len(charges) - len(fresh)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for charge in fresh:
+        totals[charge.customer_number] += charge.amount.amount
+    result.findings += amount_findings(totals, policy)
+    # Stored automatic blocks are this run's findings again (or cleared); only manual ones hold from storage.
+    held = open_targets([b for b in inputs.blocks if not b.automatic], result.findings, month.end)
+    reasons = _reasons_by_target(inputs.blocks, result.findings)
+    ready = []
+    for charge in fresh:
+        if is_blocked(charge, held):
+            result.held.append((charge, _why(charge, reasons)))
+        else:
+            ready.append(charge)
+    result.drafts = group_charges(ready, {c.number: c for c in inputs.contracts})
+    return result
+
+
+def _contract_charges(
+    contract: Contract, month: Period, inputs: RunInputs, policy: BlockPolicy
+) -> tuple[list[Charge], list[Finding]]:
+    factor, problem = escalation_for(contract, month, inputs.indices)
+    usage: dict[tuple[str, str], Usage] = {}
+    history: dict[tuple[str, str], list[int]] = {}
+    for device in contract.devices:
+        for meter in device.meters:
+            reads = inputs.reads.get((device.serial, meter), [])
+            usage[(device.serial, meter)] = usage_between(reads, month)
+            history[(device.serial, meter)] = _history(reads, month)
+    jobs = inputs.jobs.get(contract.number, [])
+    charges = fee_charges(contract, month, factor) + usage_charges(contract, month, usage)
+    charges += job_charges(contract, jobs, month, factor)
+    findings = detect_blocks(contract, month, charges, usage, history, jobs, policy)
+    if problem:
+        findings.append(Finding("contract", contract.number, "price_missing", problem, contract.number))
+    return charges, findings
+
+
+def _history(reads: Sequence[MeterRead], month: Period) -> list[int]:
+    """Usage of the three months before ``month`` (those with reads), for outlier detection."""
+    found: list[int] = []
+    start = month.start
+    for _ in range(3):
+        previous = month_period(f"{(start - timedelta(days=1)):%Y-%m}")
+        used = usage_between(reads, previous)
+        if used.closing is not None:
+            found.append(used.units)
+        start = previous.start
+    return found
+
+
+def _reasons_by_target(blocks: Sequence[Block], findings: Sequence[Finding]) -> dict[tuple[str, str], list[str]]:
+    reasons: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for block in blocks:
+        reasons[(block.scope, block.target)].append(f"{block.reason}: {block.detail}")
+    for finding in findings:
+        reasons[(finding.scope, finding.target)].append(f"{finding.reason}: {finding.detail}")
+    return reasons
+
+
+def _why(charge: Charge, reasons: Mapping[tuple[str, str], list[str]]) -> list[str]:
+    return [
+        *reasons.get(("charge", charge.key), []),
+        *reasons.get(("contract", charge.contract_number), []),
+        *reasons.get(("customer", charge.customer_number), []),
+    ]
+
+
+def previous_month(month: Period) -> Period:
+    """The calendar month before ``month``."""
+    return month_period(f"{(month.start - timedelta(days=1)):%Y-%m}")
+
+
+def with_diff(result: RunResult, previous: Sequence[Charge]) -> RunResult:
+    """Attach the diff between the previous month's billed charges and this run's charges."""
+    current = [c for d in result.drafts for c in d.lines] + [c for c, _ in result.held]
+    result.diff = diff_runs(previous, current)
+    return result

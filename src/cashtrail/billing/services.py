@@ -1,0 +1,252 @@
+"""Use cases of billing: bill runs, billing blocks, meter reads and service jobs. The only place here that commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from cashtrail.audit.services import record
+from cashtrail.billing.blocks import Block, BlockPolicy, BlockReason, Finding, Scope
+from cashtrail.billing.charges import ServiceJob
+from cashtrail.billing.meters import MeterRead, check_new_read
+from cashtrail.billing.run import (
+    READ_WINDOW_DAYS,
+    RunInputs,
+    RunResult,
+    finalize,
+    parse_period,
+    previous_month,
+    rate_all,
+    with_diff,
+)
+from cashtrail.clock import Clock
+from cashtrail.contracts.terms import Period
+from cashtrail.errors import FieldError, NotFound, ValidationFailed
+from cashtrail.identity.model import Actor, Permission
+from cashtrail.ports import UnitOfWork
+
+
+class BlockNotFound(NotFound):
+    code = "block.not_found"
+
+
+def load_inputs(uow: UnitOfWork, month: Period, customers: tuple[str, str] | None) -> RunInputs:
+    """Everything the shard needs, in a handful of bulk queries."""
+    contracts = uow.contracts.active_in(month.start - timedelta(days=366), month.end, customers=customers)
+    serials = [d.serial for c in contracts for d in c.devices]
+    reads = uow.meter_reads.between(serials, month.start - timedelta(days=READ_WINDOW_DAYS), month.end)
+    jobs = uow.service_jobs.for_contracts([c.number for c in contracts], month.end)
+    series = {s for c in contracts if c.escalation for s in (c.escalation.labour_series, c.escalation.materials_series)}
+    return RunInputs(contracts, reads, jobs, uow.indices.values(series), uow.blocks.unreleased())
+
+
+def run_bill_run(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    period: str,
+    *,
+    preview: bool = False,
+    policy: BlockPolicy | None = None,
+    customers: tuple[str, str] | None = None,
+) -> RunResult:
+    """Bill every charge due in ``period`` (``YYYY-MM``) for the shard ``customers`` (all when None)."""
+    actor.require(Permission.BILLING_RUN)
+    month = parse_period(period)
+    policy = policy or BlockPolicy()
+    with uow:
+        inputs = load_inputs(uow, month, customers)
+        charges, findings = rate_all(inputs, month, policy)
+        billed = uow.bill_runs.billed_keys(c.key for c in charges)
+        result = finalize(inputs, month, policy, charges, findings, billed, preview=preview, label=period)
+        if preview:
+            previous = uow.bill_runs.charges_of_period(previous_month(month), [c.number for c in inputs.contracts])
+            return with_diff(result, previous)
+        _persist(uow, clock, actor, result, inputs.blocks)
+        uow.commit()
+        return result
+
+
+def _persist(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, known: Sequence[Block]) -> None:
+    now = clock.now()
+    _release_cleared(uow, clock, actor, result, known)
+    seen = {(b.scope, b.target, b.reason) for b in known if b.released_at is None}
+    for finding in result.findings:
+        if (finding.scope, finding.target, finding.reason) not in seen:
+            seen.add((finding.scope, finding.target, finding.reason))
+            block = _auto_block(finding, actor, now)
+            uow.blocks.add(block)
+            record(
+                uow,
+                clock,
+                actor,
+                "billing_block.placed",
+                "billing_block",
+                block.id,
+                after={"scope": block.scope, "target": block.target, "reason": block.reason, "detail": block.detail},
+            )
+    run_id = uow.bill_runs.start(result.period, actor.username, now)
+    for draft in result.drafts:
+        if not draft.deferred and draft.lines:
+            uow.bill_runs.add_draft(run_id, draft.group_key, draft.customer_number, draft.currency, draft.lines)
+    summary = result.summary()
+    uow.bill_runs.finish(run_id, now, summary)
+    record(uow, clock, actor, "bill_run.completed", "bill_run", result.period, after=summary)
+
+
+def _release_cleared(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, known: Sequence[Block]) -> None:
+    """Release stored automatic blocks of this run's contracts and period whose condition no longer occurs."""
+    current = {(f.scope, f.target, f.reason) for f in result.findings}
+    contracts = {c.contract_number for d in result.drafts for c in d.lines} | {
+        c.contract_number for c, _ in result.held
+    }
+    contracts |= {f.contract_number for f in result.findings}
+    for block in known:
+        if not block.automatic or block.released_at is not None or (block.scope, block.target, block.reason) in current:
+            continue
+        if block.contract_number in contracts and result.period in block.target:
+            block.release(actor.username, "condition cleared on a later run", clock.now())
+            uow.blocks.save(block)
+            record(
+                uow,
+                clock,
+                actor,
+                "billing_block.released",
+                "billing_block",
+                block.id,
+                before={"released": False},
+                after={"released": True},
+                reason=block.release_reason,
+            )
+
+
+def _auto_block(finding: Finding, actor: Actor, now: datetime) -> Block:
+    return Block(
+        finding.scope,
+        finding.target,
+        finding.reason,
+        finding.detail,
+        owner=actor.username,
+        created_at=now,
+        created_by=actor.username,
+        contract_number=finding.contract_number,
+        automatic=True,
+    )
+
+
+def place_block(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    *,
+    scope: str,
+    target: str,
+    reason: str,
+    owner: str,
+    release_on: date | None = None,
+) -> Block:
+    """Stop billing of a charge, contract or customer by hand (a "stop invoice" instruction)."""
+    actor.require(Permission.BILLING_BLOCK)
+    errors = []
+    if scope not in Scope.__members__.values():
+        errors.append(FieldError("scope", f"must be one of {', '.join(Scope)}", value=scope))
+    if not reason.strip():
+        errors.append(FieldError("reason", "is required"))
+    if not target.strip():
+        errors.append(FieldError("target", "is required"))
+    if errors:
+        raise ValidationFailed("invalid billing block", code="billing_block.invalid", errors=errors)
+    block = Block(
+        scope,
+        target.strip(),
+        BlockReason.MANUAL,
+        reason.strip(),
+        owner or actor.username,
+        clock.now(),
+        actor.username,
+        release_on=release_on,
+    )
+    with uow:
+        uow.blocks.add(block)
+        record(
+            uow,
+            clock,
+            actor,
+            "billing_block.placed",
+            "billing_block",
+            block.id,
+            after={
+                "scope": scope,
+                "target": block.target,
+                "reason": block.reason,
+                "detail": block.detail,
+                "owner": block.owner,
+                "release_on": release_on,
+            },
+            reason=block.detail,
+        )
+        uow.commit()
+    return block
+
+
+def release_block(uow: UnitOfWork, clock: Clock, actor: Actor, block_id: int, reason: str) -> Block:
+    """Release a block with a reason; its charges flow into the next run."""
+    actor.require(Permission.BILLING_BLOCK)
+    with uow:
+        block = uow.blocks.get(block_id)
+        if block is None:
+            raise BlockNotFound(f"billing block {block_id} not found", block_id=block_id)
+        block.release(actor.username, reason, clock.now())
+        uow.blocks.save(block)
+        record(
+            uow,
+            clock,
+            actor,
+            "billing_block.released",
+            "billing_block",
+            block_id,
+            before={"released": False},
+            after={"released": True},
+            reason=block.release_reason,
+        )
+        uow.commit()
+    return block
+
+
+def open_blocks(uow: UnitOfWork, actor: Actor) -> list[Block]:
+    """The billing-blocks worklist: every block not released yet."""
+    actor.require(Permission.CONTRACTS_READ)
+    with uow:
+        return uow.blocks.unreleased()
+
+
+def record_meter_reads(
+    uow: UnitOfWork, clock: Clock, actor: Actor, reads: Sequence[MeterRead], source: str
+) -> list[FieldError]:
+    """Store meter reads after checking each against the latest stored or earlier read; all or nothing."""
+    actor.require(Permission.USAGE_WRITE)
+    with uow:
+        latest = uow.meter_reads.latest({(r.serial, r.meter_type) for r in reads})
+        errors: list[FieldError] = []
+        for read in sorted(reads, key=lambda r: (r.serial, r.meter_type, r.read_on)):
+            problem = check_new_read(latest.get((read.serial, read.meter_type)), read)
+            if problem is not None:
+                problem.source = f"{read.serial}/{read.meter_type} {read.read_on}"
+                errors.append(problem)
+            else:
+                latest[(read.serial, read.meter_type)] = read
+        if errors:
+            return errors
+        uow.meter_reads.add_many(reads, source)
+        record(uow, clock, actor, "meter_reads.recorded", "meter_reads", source, after={"reads": len(reads)})
+        uow.commit()
+    return []
+
+
+def record_service_jobs(uow: UnitOfWork, clock: Clock, actor: Actor, jobs: Sequence[ServiceJob], source: str) -> None:
+    """Store or update back-reported service jobs."""
+    actor.require(Permission.USAGE_WRITE)
+    with uow:
+        uow.service_jobs.upsert_many(jobs)
+        record(uow, clock, actor, "service_jobs.recorded", "service_jobs", source, after={"jobs": len(jobs)})
+        uow.commit()

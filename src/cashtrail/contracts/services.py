@@ -1,0 +1,158 @@
+"""Use cases of contracts: register, amend (versioned, audited), read. The only place here that commits.
+
+An amendment never edits what was billed: the bill run of the amended period produces the corrections (a
+reversal of each changed billed charge and a rebill at the new terms) through :func:`corrections`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from cashtrail.audit.services import record
+from cashtrail.billing.charges import Charge
+from cashtrail.clock import Clock
+from cashtrail.contracts.model import Contract, ContractStatus, check_contract
+from cashtrail.errors import Conflict, FieldError, NotFound, ValidationFailed
+from cashtrail.identity.model import Actor, Permission
+from cashtrail.money import Money
+from cashtrail.ports import UnitOfWork
+
+
+class ContractNotFound(NotFound):
+    code = "contract.not_found"
+
+
+class ContractExists(Conflict):
+    code = "contract.already_exists"
+
+
+def _summary(contract: Contract) -> dict[str, object]:
+    return {
+        "customer_number": contract.customer_number,
+        "kind": contract.kind,
+        "currency": contract.currency,
+        "start_date": contract.start_date,
+        "end_date": contract.end_date,
+        "frequency": contract.frequency,
+        "timing": contract.timing,
+        "status": contract.status,
+        "version": contract.version,
+        "po_number": contract.po_number,
+        "grouping": contract.grouping,
+        "devices": sorted(d.serial for d in contract.devices),
+        "units": sorted(u.unit_id for u in contract.units),
+        "base_fee_per_device": contract.base_fee_per_device,
+        "fees": {u.unit_id: _plain(u.fee_per_period) for u in contract.units},
+    }
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent (205.000000 → 205), so audit diffs compare values."""
+    return format(value.normalize(), "f")
+
+
+def _validate(uow: UnitOfWork, contract: Contract) -> None:
+    errors = check_contract(contract)
+    if uow.customers.get_by_number(contract.customer_number) is None:
+        errors.append(FieldError("customer_number", "unknown customer", value=contract.customer_number))
+    if errors:
+        raise ValidationFailed(f"contract {contract.number or '?'} is invalid", code="contract.invalid", errors=errors)
+
+
+def register_contract(uow: UnitOfWork, clock: Clock, actor: Actor, contract: Contract) -> Contract:
+    """Store a new contract."""
+    actor.require(Permission.CONTRACTS_WRITE)
+    with uow:
+        if uow.contracts.get_by_number(contract.number) is not None:
+            raise ContractExists(f"contract {contract.number} already exists", number=contract.number)
+        _validate(uow, contract)
+        uow.contracts.add(contract)
+        record(uow, clock, actor, "contract.created", "contract", contract.number, after=_summary(contract))
+        uow.commit()
+    return contract
+
+
+def amend_contract(uow: UnitOfWork, clock: Clock, actor: Actor, amended: Contract, *, reason: str) -> Contract:
+    """Replace a contract's terms with ``amended`` as a new version; the reason is required and audited."""
+    actor.require(Permission.CONTRACTS_WRITE)
+    if not reason.strip():
+        raise ValidationFailed(
+            "an amendment needs a reason",
+            code="contract.amendment_reason_required",
+            errors=[FieldError("reason", "is required")],
+        )
+    with uow:
+        current = uow.contracts.get_by_number(amended.number)
+        if current is None:
+            raise ContractNotFound(f"contract {amended.number} not found", number=amended.number)
+        new = replace(amended, id=current.id, version=current.version + 1)
+        if new.status == ContractStatus.IN_AMENDMENT:
+            new.status = ContractStatus.ACTIVE
+        _validate(uow, new)
+        uow.contracts.replace(new)
+        record(
+            uow,
+            clock,
+            actor,
+            "contract.amended",
+            "contract",
+            new.number,
+            before=_summary(current),
+            after=_summary(new),
+            reason=reason,
+        )
+        uow.commit()
+    return new
+
+
+def get_contract(uow: UnitOfWork, actor: Actor, number: str) -> Contract:
+    actor.require(Permission.CONTRACTS_READ)
+    with uow:
+        contract = uow.contracts.get_by_number(number)
+        if contract is None:
+            raise ContractNotFound(f"contract {number} not found", number=number)
+        return contract
+
+
+def corrections(billed: Sequence[Charge], recomputed: Sequence[Charge], version: int) -> list[Charge]:
+    """Credit-and-rebill lines for billed charges whose amount changed under the contract's new version.
+
+    Each changed charge gets a reversal (the billed amount, negated) and a rebill at the new amount, keyed with the
+    version so that re-running the correction bills nothing twice. Charges that disappeared are reversed only.
+    """
+    now = {c.key: c for c in recomputed}
+    lines: list[Charge] = []
+    for old in billed:
+        new = now.get(old.key)
+        if new is not None and new.amount == old.amount:
+            continue
+        lines.append(
+            replace(
+                old,
+                key=f"{old.key}:rev:v{version}",
+                amount=-old.amount,
+                quantity=-old.quantity,
+                description=f"Reversal: {old.description}",
+                formula=f"credit of the amount billed before amendment v{version}",
+            )
+        )
+        if new is not None:
+            lines.append(
+                replace(
+                    new,
+                    key=f"{new.key}:v{version}",
+                    description=f"Rebill: {new.description}",
+                    formula=f"{new.formula} (terms v{version})",
+                )
+            )
+    return lines
+
+
+def net(lines: Sequence[Charge], currency: str) -> Money:
+    """The net amount of correction lines."""
+    total = Money.zero(currency)
+    for line in lines:
+        total = total + line.amount
+    return total

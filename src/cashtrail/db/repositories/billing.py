@@ -1,0 +1,286 @@
+"""SQL repositories for usage, service jobs, index series, billing blocks and bill runs (Core, in bulk)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from cashtrail.billing.blocks import Block
+from cashtrail.billing.callouts import PartUsed, RateClass
+from cashtrail.billing.charges import Charge, ServiceJob
+from cashtrail.billing.meters import MeterRead
+from cashtrail.contracts.terms import Period
+from cashtrail.db import billing_tables as bt
+from cashtrail.money import Money
+
+_CHUNK = 1000
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+class SqlMeterReadRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_many(self, reads: Sequence[MeterRead], source: str) -> None:
+        if reads:
+            self.session.execute(
+                insert(bt.meter_reads),
+                [
+                    {
+                        "serial": r.serial,
+                        "meter_type": r.meter_type,
+                        "read_on": r.read_on,
+                        "value": r.value,
+                        "kind": r.kind,
+                        "old_meter_final": r.old_meter_final,
+                        "source": source,
+                    }
+                    for r in reads
+                ],
+            )
+
+    def between(self, serials: Sequence[str], start: date, end: date) -> dict[tuple[str, str], list[MeterRead]]:
+        """Reads of these devices from ``start`` to ``end`` inclusive, grouped by (serial, meter type)."""
+        found: dict[tuple[str, str], list[MeterRead]] = defaultdict(list)
+        t = bt.meter_reads.c
+        for chunk in _chunks(sorted(set(serials))):
+            query = select(bt.meter_reads).where(t.serial.in_(chunk), t.read_on >= start, t.read_on <= end)
+            for r in self.session.execute(query):
+                found[(r.serial, r.meter_type)].append(
+                    MeterRead(r.read_on, r.value, r.serial, r.meter_type, r.kind, r.old_meter_final)
+                )
+        return found
+
+    def latest(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], MeterRead]:
+        """The latest stored read of each (serial, meter type)."""
+        wanted = set(keys)
+        serials = sorted({s for s, _ in wanted})
+        latest: dict[tuple[str, str], MeterRead] = {}
+        for chunk in _chunks(serials):
+            for r in self.session.execute(select(bt.meter_reads).where(bt.meter_reads.c.serial.in_(chunk))):
+                key = (r.serial, r.meter_type)
+                if key in wanted and (key not in latest or r.read_on > latest[key].read_on):
+                    latest[key] = MeterRead(r.read_on, r.value, r.serial, r.meter_type, r.kind, r.old_meter_final)
+        return latest
+
+
+class SqlServiceJobRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert_many(self, jobs: Sequence[ServiceJob]) -> None:
+        """Insert new jobs and overwrite known ones (a job is re-sent when it is back-reported)."""
+        known = set(
+            self.session.scalars(
+                select(bt.service_jobs.c.job_id).where(bt.service_jobs.c.job_id.in_([j.job_id for j in jobs]))
+            )
+        )
+        for job in jobs:
+            row = {
+                "job_id": job.job_id,
+                "contract_number": job.contract_number,
+                "unit_id": job.unit_id,
+                "kind": job.kind,
+                "completed_on": job.completed_on,
+                "back_reported": job.back_reported,
+                "minutes": {k.value: v for k, v in job.minutes.items()},
+                "parts": [[p.sku, str(p.quantity), str(p.list_price)] for p in job.parts],
+            }
+            if job.job_id in known:
+                self.session.execute(
+                    update(bt.service_jobs).where(bt.service_jobs.c.job_id == job.job_id).values(**row)
+                )
+            else:
+                self.session.execute(insert(bt.service_jobs).values(**row))
+
+    def for_contracts(self, contract_numbers: Sequence[str], until: date) -> dict[str, list[ServiceJob]]:
+        """Jobs of these contracts completed on or before ``until``."""
+        found: dict[str, list[ServiceJob]] = defaultdict(list)
+        t = bt.service_jobs.c
+        for chunk in _chunks(sorted(set(contract_numbers))):
+            query = select(bt.service_jobs).where(t.contract_number.in_(chunk), t.completed_on <= until)
+            for r in self.session.execute(query.order_by(t.completed_on, t.job_id)):
+                found[r.contract_number].append(
+                    ServiceJob(
+                        r.job_id,
+                        r.contract_number,
+                        r.unit_id,
+                        r.kind,
+                        r.completed_on,
+                        {RateClass(k): int(v) for k, v in r.minutes.items()},
+                        tuple(PartUsed(s, Decimal(q), Decimal(p)) for s, q, p in r.parts),
+                        r.back_reported,
+                    )
+                )
+        return found
+
+
+class SqlIndexRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def put(self, series: str, month: str, value: Decimal) -> bool:
+        """Store a monthly index value; returns False when the same value was already stored."""
+        t = bt.index_values.c
+        existing = self.session.execute(select(t.value).where(t.series == series, t.month == month)).scalar()
+        if existing == value:
+            return False
+        if existing is None:
+            self.session.execute(insert(bt.index_values).values(series=series, month=month, value=value))
+        else:
+            self.session.execute(
+                update(bt.index_values).where(t.series == series, t.month == month).values(value=value)
+            )
+        return True
+
+    def values(self, series: Iterable[str]) -> dict[tuple[str, str], Decimal]:
+        t = bt.index_values.c
+        rows = self.session.execute(select(t.series, t.month, t.value).where(t.series.in_(sorted(set(series)))))
+        return {(r.series, r.month): r.value for r in rows}
+
+
+class SqlBlockRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, block: Block) -> None:
+        row = {k: v for k, v in block.__dict__.items() if k != "id"}
+        block.id = self.session.execute(
+            insert(bt.billing_blocks).values(**row).returning(bt.billing_blocks.c.id)
+        ).scalar_one()
+
+    def save(self, block: Block) -> None:
+        row = {k: v for k, v in block.__dict__.items() if k != "id"}
+        self.session.execute(update(bt.billing_blocks).where(bt.billing_blocks.c.id == block.id).values(**row))
+
+    def get(self, block_id: int) -> Block | None:
+        row = (
+            self.session.execute(select(bt.billing_blocks).where(bt.billing_blocks.c.id == block_id)).mappings().first()
+        )
+        return None if row is None else Block(**dict(row))
+
+    def unreleased(self) -> list[Block]:
+        query = (
+            select(bt.billing_blocks).where(bt.billing_blocks.c.released_at.is_(None)).order_by(bt.billing_blocks.c.id)
+        )
+        return [Block(**dict(row)) for row in self.session.execute(query).mappings()]
+
+
+class SqlBillRunRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def billed_keys(self, keys: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(sorted(set(keys))):
+            found.update(
+                self.session.scalars(select(bt.billed_charges.c.key).where(bt.billed_charges.c.key.in_(chunk)))
+            )
+        return found
+
+    def start(self, period: str, started_by: str, at: Any) -> int:
+        """The id of the period's run row, created on the first run of the period."""
+        existing = self.session.scalar(select(bt.bill_runs.c.id).where(bt.bill_runs.c.period == period))
+        if existing is not None:
+            return int(existing)
+        return int(
+            self.session.execute(
+                insert(bt.bill_runs)
+                .values(period=period, started_at=at, started_by=started_by, status="running", summary={})
+                .returning(bt.bill_runs.c.id)
+            ).scalar_one()
+        )
+
+    def finish(self, run_id: int, at: Any, summary: dict[str, Any]) -> None:
+        self.session.execute(
+            update(bt.bill_runs)
+            .where(bt.bill_runs.c.id == run_id)
+            .values(finished_at=at, status="done", summary=summary)
+        )
+
+    def add_draft(self, run_id: int, group_key: str, customer: str, currency: str, lines: Sequence[Charge]) -> int:
+        """Insert (or extend, on a resumed run) the draft invoice of ``group_key`` with ``lines``."""
+        t = bt.draft_invoices.c
+        draft_id = self.session.scalar(select(t.id).where(t.bill_run_id == run_id, t.group_key == group_key))
+        added = sum((c.amount.amount for c in lines), Decimal(0))
+        if draft_id is None:
+            draft_id = self.session.execute(
+                insert(bt.draft_invoices)
+                .values(
+                    bill_run_id=run_id,
+                    group_key=group_key,
+                    customer_number=customer,
+                    currency=currency,
+                    total=added,
+                    status="draft",
+                )
+                .returning(t.id)
+            ).scalar_one()
+        else:
+            self.session.execute(update(bt.draft_invoices).where(t.id == draft_id).values(total=t.total + added))
+        self.session.execute(insert(bt.billed_charges), [_charge_row(c, int(draft_id)) for c in lines])
+        return int(draft_id)
+
+    def charges_of_period(self, period: Period, contract_numbers: Sequence[str]) -> list[Charge]:
+        """Billed charges of these contracts whose period lies in ``period`` (for the preview diff)."""
+        t = bt.billed_charges.c
+        found: list[Charge] = []
+        for chunk in _chunks(sorted(set(contract_numbers))):
+            query = select(bt.billed_charges).where(
+                t.contract_number.in_(chunk), t.period_start >= period.start, t.period_start <= period.end
+            )
+            found += [_charge_from_row(r) for r in self.session.execute(query)]
+        return found
+
+
+_SIX = Decimal("0.000001")
+
+
+def _charge_row(c: Charge, draft_id: int) -> dict[str, Any]:
+    # Quantity and unit price are stored for display at 6 decimals (a prorated 10/30 has infinitely many); the
+    # amount was computed at full precision and rounded once when the charge was built.
+    return {
+        "key": c.key,
+        "draft_invoice_id": draft_id,
+        "contract_number": c.contract_number,
+        "kind": c.kind,
+        "description": c.description[:300],
+        "period_start": c.period.start,
+        "period_end": c.period.end,
+        "quantity": c.quantity.quantize(_SIX, ROUND_HALF_UP),
+        "unit_price": c.unit_price.quantize(_SIX, ROUND_HALF_UP),
+        "amount": c.amount.amount,
+        "currency": c.amount.currency,
+        "formula": c.formula,
+        "site": c.site,
+        "asset": c.asset,
+        "source": dict(c.source),
+    }
+
+
+def _charge_from_row(r: Any) -> Charge:
+    return Charge(
+        r.key,
+        r.contract_number,
+        "",
+        r.kind,
+        r.description,
+        Period(r.period_start, r.period_end),
+        r.quantity,
+        r.unit_price,
+        Money(r.amount, r.currency),
+        r.formula,
+        r.site,
+        r.asset,
+        r.source,
+    )

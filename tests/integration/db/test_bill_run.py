@@ -1,0 +1,185 @@
+"""Bill runs against a real database: idempotent, preview writes nothing, blocks hold and release."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from cashtrail.billing.callouts import CalloutTerms, RateClass
+from cashtrail.billing.charges import ServiceJob
+from cashtrail.billing.meters import MeterRead
+from cashtrail.billing.services import (
+    open_blocks,
+    place_block,
+    record_meter_reads,
+    record_service_jobs,
+    release_block,
+    run_bill_run,
+)
+from cashtrail.billing.usage import Tier
+from cashtrail.contracts.model import Contract, Device, MaintenanceUnit, MeterPlan
+from cashtrail.contracts.services import amend_contract, get_contract, register_contract
+from cashtrail.db import billing_tables as bt
+from cashtrail.errors import ValidationFailed
+from tests import factories
+
+
+def _count(app, table) -> int:
+    with app.uow() as uow:
+        return int(uow.session.scalar(select(func.count()).select_from(table)))
+
+
+@pytest.fixture
+def billing(app, system):
+    factories.customer(app, number="C1")
+    factories.customer(app, number="C2", legal_name="Lift Owners SA", vat_number=None)
+    register_contract(
+        app.uow(),
+        app.clock,
+        system,
+        Contract(
+            number="MPS-1",
+            customer_number="C1",
+            kind="mps",
+            currency="EUR",
+            start_date=date(2026, 1, 1),
+            base_fee_per_device=Decimal("45.00"),
+            meter_plans=[
+                MeterPlan(
+                    "mono",
+                    (Tier(20_000, Decimal("0.0090")), Tier(None, Decimal("0.0075"))),
+                    included_volume=2_000,
+                    minimum_charge=Decimal("250.00"),
+                )
+            ],
+            devices=[
+                Device("S1", "MX-3071", "HQ", date(2026, 1, 10)),
+                Device("S2", "MX-3071", "HQ", date(2026, 4, 21)),
+            ],
+        ),
+    )
+    register_contract(
+        app.uow(),
+        app.clock,
+        system,
+        Contract(
+            number="LIFT-1",
+            customer_number="C2",
+            kind="maintenance",
+            currency="EUR",
+            start_date=date(2026, 1, 1),
+            units=[MaintenanceUnit("L1", "Tower", "Lift A", Decimal("205.00"), date(2026, 1, 1))],
+            callout_terms=CalloutTerms(normal_hourly_rate=Decimal("80"), minimum_minutes=60, increment_minutes=15),
+        ),
+    )
+    errors = record_meter_reads(
+        app.uow(),
+        app.clock,
+        system,
+        [
+            MeterRead(date(2026, 3, 31), 10_000, "S1"),
+            MeterRead(date(2026, 4, 30), 31_000, "S1"),
+            MeterRead(date(2026, 4, 21), 0, "S2"),
+            MeterRead(date(2026, 4, 30), 2_000, "S2"),
+        ],
+        "test",
+    )
+    assert errors == []
+    record_service_jobs(
+        app.uow(),
+        app.clock,
+        system,
+        [ServiceJob("J1", "LIFT-1", "L1", "breakdown", date(2026, 4, 3), {RateClass.NORMAL: 70})],
+        "test",
+    )
+    return app
+
+
+def test_a_preview_shows_totals_and_writes_nothing(billing, system):
+    result = run_bill_run(billing.uow(), billing.clock, system, "2026-04", preview=True)
+    # MPS: fees 45.00 + 15.00; usage 23,000 − 2,000 = 21,000 → 180.00 + 7.50; shortfall 62.50 → 310.00.
+    # LIFT: fee 205.00 + job J1 75 min at 80/h = 100.00 → 305.00.
+    assert result.summary()["totals"] == {"EUR": "615.00"}
+    assert [(c.status, c.key) for c in result.diff][:1] == [("new", "LIFT-1:fee:L1")]
+    assert _count(billing, bt.billed_charges) == 0
+    assert _count(billing, bt.bill_runs) == 0
+
+
+def test_running_twice_bills_nothing_twice(billing, system):
+    first = run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    assert first.summary()["drafts"] == 2
+    lines = _count(billing, bt.billed_charges)
+    second = run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    assert second.summary()["lines"] == 0
+    assert second.already_billed == lines
+    assert _count(billing, bt.billed_charges) == lines
+    with billing.uow() as uow:
+        assert [e.action for e in uow.audit.for_entity("bill_run", "2026-04")] == ["bill_run.completed"] * 2
+
+
+def test_a_manual_block_holds_a_customer_and_its_release_flows_into_the_next_run(billing, system):
+    block = place_block(
+        billing.uow(),
+        billing.clock,
+        system,
+        scope="customer",
+        target="C2",
+        reason="stop invoices: sales instruction",
+        owner="ann",
+    )
+    held = run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    assert {c.contract_number for c, _ in held.held} == {"LIFT-1"}
+    assert any("stop invoices" in why for _, reasons in held.held for why in reasons)
+    assert [b.id for b in open_blocks(billing.uow(), system)] == [block.id]
+    release_block(billing.uow(), billing.clock, system, block.id, "instruction withdrawn")
+    released = run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    assert {c.contract_number for d in released.drafts for c in d.lines} == {"LIFT-1"}
+    assert open_blocks(billing.uow(), system) == []
+
+
+def test_a_missing_read_places_an_automatic_block_once(billing, system):
+    record_meter_reads(billing.uow(), billing.clock, system, [MeterRead(date(2026, 5, 31), 40_000, "S1")], "may")
+    run_bill_run(billing.uow(), billing.clock, system, "2026-05")
+    run_bill_run(billing.uow(), billing.clock, system, "2026-05")
+    blocks = [b for b in open_blocks(billing.uow(), system) if b.reason == "read_missing"]
+    # S2 has no May read: the pooled usage line and the shortfall line it feeds are held, each blocked once.
+    assert [(b.automatic, b.target) for b in blocks] == [
+        (True, "MPS-1:2026-05:usage:mono:2001"),
+        (True, "MPS-1:2026-05:shortfall:mono"),
+    ]
+    # The read arrives: the next run bills the month and the automatic blocks release themselves.
+    record_meter_reads(billing.uow(), billing.clock, system, [MeterRead(date(2026, 5, 31), 2_600, "S2")], "late")
+    result = run_bill_run(billing.uow(), billing.clock, system, "2026-05")
+    assert any(c.kind == "usage" for d in result.drafts for c in d.lines)
+    assert [b for b in open_blocks(billing.uow(), system) if b.reason == "read_missing"] == []
+
+
+def test_a_meter_rollback_is_refused_and_nothing_is_stored(billing, system):
+    before = _count(billing, bt.meter_reads)
+    errors = record_meter_reads(
+        billing.uow(),
+        billing.clock,
+        system,
+        [MeterRead(date(2026, 5, 31), 40_000, "S2"), MeterRead(date(2026, 5, 31), 30_000, "S1")],
+        "bad",
+    )
+    assert [e.field for e in errors] == ["value"]
+    assert "rollback" in errors[0].message
+    assert _count(billing, bt.meter_reads) == before
+
+
+def test_an_amendment_raises_the_version_and_is_audited_with_its_reason(billing, system):
+    contract = get_contract(billing.uow(), system, "LIFT-1")
+    contract.units = [MaintenanceUnit("L1", "Tower", "Lift A", Decimal("215.00"), date(2026, 1, 1))]
+    amended = amend_contract(billing.uow(), billing.clock, system, contract, reason="new lift door contract")
+    assert amended.version == 2
+    with billing.uow() as uow:
+        event = uow.audit.for_entity("contract", "LIFT-1")[-1]
+    assert (event.action, event.reason) == ("contract.amended", "new lift door contract")
+    assert event.changes["fees"] == [{"L1": "205"}, {"L1": "215"}]
+    assert event.changes["version"] == [1, 2]
+    with pytest.raises(ValidationFailed):
+        amend_contract(billing.uow(), billing.clock, system, contract, reason=" ")
