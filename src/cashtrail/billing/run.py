@@ -47,12 +47,16 @@ class RunResult:
     already_billed: int = 0
     diff: list[Change] = field(default_factory=list)
 
-    def summary(self) -> dict[str, object]:
-        """Counts and totals per currency, JSON-friendly."""
+    def totals(self) -> dict[str, Decimal]:
+        """Total of the drafts to be invoiced (not deferred), per currency."""
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for draft in self.drafts:
             if not draft.deferred:
                 totals[draft.currency] += draft.total.amount
+        return dict(sorted(totals.items()))
+
+    def summary(self) -> dict[str, object]:
+        """Counts and totals per currency, JSON-friendly."""
         return {
             "period": self.period,
             "preview": self.preview,
@@ -63,7 +67,7 @@ class RunResult:
             "held_lines": len(self.held),
             "findings": len(self.findings),
             "already_billed": self.already_billed,
-            "totals": {k: str(v) for k, v in sorted(totals.items())},
+            "totals": {k: str(v) for k, v in self.totals().items()},
         }
 
 
