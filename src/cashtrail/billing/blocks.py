@@ -159,6 +159,8 @@ def _meter_findings(
 def _read_problem(used: Usage | None, history: Sequence[int], policy: BlockPolicy) -> tuple[BlockReason | None, str]:
     if used is None or used.closing is None:
         return BlockReason.READ_MISSING, "no closing meter read for the month"
+    if used.units < 0:
+        return BlockReason.READ_MISSING, f"reads go backwards ({used.explain()}); a valid read is missing"
     if used.estimated and not policy.allow_estimates:
         return BlockReason.READ_ESTIMATED, "the closing read is estimated and the policy bills only real reads"
     if is_outlier(used.units, history, policy.outlier_factor):

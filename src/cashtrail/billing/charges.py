@@ -234,7 +234,8 @@ def _rate_group(
     key: str,
 ) -> list[Charge]:
     found = [(d, usage.get((d.serial, plan.meter_type))) for d in devices]
-    units = sum(u.units for _, u in found if u is not None)
+    # Negative usage (reads going backwards) is held by a block; it never reduces the pool.
+    units = sum(max(0, u.units) for _, u in found if u is not None)
     source = {d.serial: u.explain() for d, u in found if u is not None}
     asset = devices[0].serial if len(devices) == 1 else ""
     charges = [

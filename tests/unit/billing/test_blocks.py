@@ -152,3 +152,15 @@ def test_a_block_with_a_release_date_releases_itself_on_that_date():
     )
     assert block.is_open(date(2026, 5, 31))
     assert not block.is_open(date(2026, 6, 1))
+
+
+def test_reads_going_backwards_hold_the_device_instead_of_failing_the_run():
+    usage = {
+        ("S1", "mono"): usage_between(
+            [MeterRead(date(2026, 3, 31), 5_000), MeterRead(date(2026, 4, 30), 4_000)], APRIL
+        ),
+        ("S2", "mono"): usage_between([MeterRead(date(2026, 3, 31), 0), MeterRead(date(2026, 4, 30), 900)], APRIL),
+    }
+    charges, found = _detect(_contract(), usage)
+    assert [(f.reason, f.detail.split(":")[0]) for f in found] == [(BlockReason.READ_MISSING, "S1/mono")]
+    assert [c.asset for c in charges if not is_blocked(c, {(f.scope, f.target) for f in found})] == ["S2"]

@@ -1,0 +1,1 @@
+"""On-demand benchmarks; results are recorded in docs/benchmarks.md."""
