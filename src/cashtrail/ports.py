@@ -121,6 +121,16 @@ class BillRunRepository(Protocol):
     def charges_of_period(self, period: Period, contract_numbers: Sequence[str]) -> list[Charge]: ...
 
 
+class ReserveFundRepository(Protocol):
+    def get(self, customer_number: str) -> dict[str, Any] | None: ...
+    def open(self, customer_number: str, currency: str, threshold: Decimal) -> None: ...
+    def balances(self, customers: Iterable[str]) -> dict[str, Decimal]: ...
+    def move(
+        self, customer_number: str, amount: Decimal, at: Any, reason: str, charge_key: str | None = None
+    ) -> None: ...
+    def movements(self, customer_number: str) -> list[dict[str, Any]]: ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     payment_terms: PaymentTermsRepository
@@ -136,6 +146,7 @@ class UnitOfWork(Protocol):
     indices: IndexRepository
     blocks: BlockRepository
     bill_runs: BillRunRepository
+    reserve_funds: ReserveFundRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -34,6 +34,7 @@ class ChargeKind(StrEnum):
     SHORTFALL = "shortfall"
     CALLOUT = "callout"
     REPAIR = "repair"
+    FUND = "fund"  # a repair paid from the customer's reserve fund (negative)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -25,13 +25,15 @@ from cashtrail.billing.blocks import (
     is_blocked,
     open_targets,
 )
-from cashtrail.billing.charges import Charge, ServiceJob, fee_charges, job_charges, usage_charges
+from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob, fee_charges, job_charges, usage_charges
 from cashtrail.billing.grouping import Change, DraftInvoice, diff_runs, group_charges
 from cashtrail.billing.meters import MeterRead, Usage, usage_between
 from cashtrail.contracts.escalation import escalation_factor, reference_month, revision_dates
 from cashtrail.contracts.model import Contract
+from cashtrail.contracts.reserve_fund import draw
 from cashtrail.contracts.terms import Period, month_period
 from cashtrail.errors import ValidationFailed
+from cashtrail.money import Money
 
 READ_WINDOW_DAYS = 120
 
@@ -46,6 +48,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     already_billed: int = 0
     diff: list[Change] = field(default_factory=list)
+    fund_draws: dict[str, Decimal] = field(default_factory=dict)  # amount drawn per customer this run
 
     def totals(self) -> dict[str, Decimal]:
         """Total of the drafts to be invoiced (not deferred), per currency."""
@@ -80,6 +83,7 @@ class RunInputs:
     jobs: Mapping[str, list[ServiceJob]]  # by contract number
     indices: Mapping[tuple[str, str], Decimal]
     blocks: Sequence[Block]
+    funds: Mapping[str, Decimal] = field(default_factory=dict)  # reserve-fund balance by customer number
 
 
 def parse_period(label: str) -> Period:
@@ -153,8 +157,35 @@ def finalize(
             result.held.append((charge, _why(charge, reasons)))
         else:
             ready.append(charge)
+    ready += _fund_drawdowns(ready, inputs.funds, result)
     result.drafts = group_charges(ready, {c.number: c for c in inputs.contracts})
     return result
+
+
+def _fund_drawdowns(ready: Sequence[Charge], funds: Mapping[str, Decimal], result: RunResult) -> list[Charge]:
+    """Negative lines that pay repairs from the customers' reserve funds, oldest repair first."""
+    balances = dict(funds)
+    lines: list[Charge] = []
+    for charge in sorted((c for c in ready if c.kind == ChargeKind.REPAIR), key=lambda c: (c.period.start, c.key)):
+        balance = balances.get(charge.customer_number, Decimal(0))
+        drawn = draw(balance, charge.amount.amount)
+        if drawn.drawn <= 0:
+            continue
+        balances[charge.customer_number] = drawn.balance_after
+        lines.append(
+            replace(
+                charge,
+                key=f"{charge.key}:fund",
+                kind=ChargeKind.FUND,
+                quantity=Decimal(1),
+                unit_price=-drawn.drawn,
+                amount=Money(-drawn.drawn, charge.amount.currency).rounded(),
+                description=f"Drawn from reserve fund: {charge.description}",
+                formula=f"fund balance {balance} − {drawn.drawn} = {drawn.balance_after}",
+            )
+        )
+    result.fund_draws = {k: funds.get(k, Decimal(0)) - v for k, v in balances.items() if funds.get(k) != v}
+    return lines
 
 
 def _contract_charges(

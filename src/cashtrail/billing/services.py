@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from cashtrail.audit.services import record
 from cashtrail.billing.blocks import Block, BlockPolicy, BlockReason, Finding, Scope
-from cashtrail.billing.charges import ServiceJob
+from cashtrail.billing.charges import ChargeKind, ServiceJob
 from cashtrail.billing.meters import MeterRead, check_new_read
 from cashtrail.billing.run import (
     READ_WINDOW_DAYS,
@@ -20,9 +22,11 @@ from cashtrail.billing.run import (
     with_diff,
 )
 from cashtrail.clock import Clock
+from cashtrail.contracts.reserve_fund import FundStatus, fund_status
 from cashtrail.contracts.terms import Period
 from cashtrail.errors import FieldError, NotFound, ValidationFailed
 from cashtrail.identity.model import Actor, Permission
+from cashtrail.money import Money
 from cashtrail.ports import UnitOfWork
 
 
@@ -37,7 +41,8 @@ def load_inputs(uow: UnitOfWork, month: Period, customers: tuple[str, str] | Non
     reads = uow.meter_reads.between(serials, month.start - timedelta(days=READ_WINDOW_DAYS), month.end)
     jobs = uow.service_jobs.for_contracts([c.number for c in contracts], month.end)
     series = {s for c in contracts if c.escalation for s in (c.escalation.labour_series, c.escalation.materials_series)}
-    return RunInputs(contracts, reads, jobs, uow.indices.values(series), uow.blocks.unreleased())
+    funds = uow.reserve_funds.balances({c.customer_number for c in contracts})
+    return RunInputs(contracts, reads, jobs, uow.indices.values(series), uow.blocks.unreleased(), funds)
 
 
 def run_bill_run(
@@ -89,6 +94,10 @@ def _persist(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, kno
     for draft in result.drafts:
         if not draft.deferred and draft.lines:
             uow.bill_runs.add_draft(run_id, draft.group_key, draft.customer_number, draft.currency, draft.lines)
+    for draft in result.drafts:
+        for line in draft.lines if not draft.deferred else []:
+            if line.kind == ChargeKind.FUND:
+                uow.reserve_funds.move(line.customer_number, line.amount.amount, now, line.description, line.key)
     summary = result.summary()
     uow.bill_runs.finish(run_id, now, summary)
     record(uow, clock, actor, "bill_run.completed", "bill_run", result.period, after=summary)
@@ -250,3 +259,48 @@ def record_service_jobs(uow: UnitOfWork, clock: Clock, actor: Actor, jobs: Seque
         uow.service_jobs.upsert_many(jobs)
         record(uow, clock, actor, "service_jobs.recorded", "service_jobs", source, after={"jobs": len(jobs)})
         uow.commit()
+
+
+def open_reserve_fund(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    customer_number: str,
+    *,
+    deposit: Decimal,
+    warning_threshold: Decimal = Decimal(0),
+) -> None:
+    """Open a customer's reserve fund (in the customer's currency) with a first prepaid deposit."""
+    actor.require(Permission.CONTRACTS_WRITE)
+    with uow:
+        customer = uow.customers.get_by_number(customer_number)
+        if customer is None:
+            raise NotFound(f"customer {customer_number} not found", code="customer.not_found")
+        if uow.reserve_funds.get(customer_number) is None:
+            uow.reserve_funds.open(customer_number, customer.currency, warning_threshold)
+        uow.reserve_funds.move(customer_number, deposit, clock.now(), "prepaid deposit")
+        record(uow, clock, actor, "reserve_fund.deposited", "reserve_fund", customer_number, after={"deposit": deposit})
+        uow.commit()
+
+
+def reserve_fund(uow: UnitOfWork, actor: Actor, customer_number: str) -> FundView:
+    """A customer's fund: balance, status and movements."""
+    actor.require(Permission.CONTRACTS_READ)
+    with uow:
+        fund = uow.reserve_funds.get(customer_number)
+        if fund is None:
+            raise NotFound(f"customer {customer_number} has no reserve fund", code="reserve_fund.not_found")
+        return FundView(
+            customer_number,
+            Money(fund["balance"], fund["currency"]),
+            fund_status(fund["balance"], fund["warning_threshold"]),
+            uow.reserve_funds.movements(customer_number),
+        )
+
+
+@dataclass(frozen=True)
+class FundView:
+    customer_number: str
+    balance: Money
+    status: FundStatus
+    movements: list[dict[str, object]]

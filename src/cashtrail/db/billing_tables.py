@@ -211,3 +211,24 @@ billed_charges = Table(
     Column("asset", String(64), nullable=False),
     Column("source", Json, nullable=False),
 )
+
+reserve_funds = Table(
+    "reserve_funds",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("customer_number", String(32), ForeignKey("customers.number"), nullable=False, unique=True),
+    Column("currency", String(3), nullable=False),
+    Column("balance", DecimalText(19, 4), nullable=False),
+    Column("warning_threshold", DecimalText(19, 4), nullable=False),
+)
+
+reserve_fund_movements = Table(
+    "reserve_fund_movements",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("fund_id", Id, ForeignKey("reserve_funds.id"), nullable=False, index=True),
+    Column("booked_at", UtcDateTime, nullable=False),
+    Column("amount", DecimalText(19, 4), nullable=False),
+    Column("reason", String(200), nullable=False),
+    Column("charge_key", String(200), unique=True),
+)

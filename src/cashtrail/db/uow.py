@@ -14,6 +14,7 @@ from cashtrail.db.repositories.billing import (
     SqlBlockRepository,
     SqlIndexRepository,
     SqlMeterReadRepository,
+    SqlReserveFundRepository,
     SqlServiceJobRepository,
 )
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
@@ -40,6 +41,7 @@ class SqlUnitOfWork:
     indices: ports.IndexRepository
     blocks: ports.BlockRepository
     bill_runs: ports.BillRunRepository
+    reserve_funds: ports.ReserveFundRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
             self.indices = SqlIndexRepository(self.session)
             self.blocks = SqlBlockRepository(self.session)
             self.bill_runs = SqlBillRunRepository(self.session)
+            self.reserve_funds = SqlReserveFundRepository(self.session)
         self._depth += 1
         return self
 

@@ -183,3 +183,32 @@ def test_an_amendment_raises_the_version_and_is_audited_with_its_reason(billing,
     assert event.changes["version"] == [1, 2]
     with pytest.raises(ValidationFailed):
         amend_contract(billing.uow(), billing.clock, system, contract, reason=" ")
+
+
+def test_a_repair_draws_down_the_reserve_fund_before_it_is_invoiced(billing, system):
+    from cashtrail.billing.services import open_reserve_fund, reserve_fund
+
+    open_reserve_fund(
+        billing.uow(), billing.clock, system, "C2", deposit=Decimal("150.00"), warning_threshold=Decimal("100")
+    )
+    record_service_jobs(
+        billing.uow(),
+        billing.clock,
+        system,
+        [ServiceJob("R1", "LIFT-1", "L1", "repair", date(2026, 4, 12), {RateClass.NORMAL: 120})],
+        "test",
+    )
+    result = run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    lift = next(d for d in result.drafts if d.customer_number == "C2")
+    # Fee 205.00 + callout J1 100.00 + repair R1 2 h × 80 = 160.00, of which the fund pays 150.00.
+    assert [(c.kind, str(c.amount.amount)) for c in lift.lines if c.kind in ("repair", "fund")] == [
+        ("repair", "160.00"),
+        ("fund", "-150.00"),
+    ]
+    assert str(lift.total.amount) == "315.00"
+    fund = reserve_fund(billing.uow(), system, "C2")
+    assert (str(fund.balance.amount), fund.status) == ("0.0000", "exhausted")
+    assert [str(m["amount"]) for m in fund.movements] == ["150.0000", "-150.0000"]
+    # A re-run neither bills the repair nor draws the fund again.
+    run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    assert len(reserve_fund(billing.uow(), system, "C2").movements) == 2

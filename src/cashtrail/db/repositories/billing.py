@@ -284,3 +284,54 @@ def _charge_from_row(r: Any) -> Charge:
         r.asset,
         r.source,
     )
+
+
+class SqlReserveFundRepository:
+    """Reserve funds and their movements; the balance is kept on the fund row, every change is a movement."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, customer_number: str) -> dict[str, Any] | None:
+        query = select(bt.reserve_funds).where(bt.reserve_funds.c.customer_number == customer_number)
+        row = self.session.execute(query).mappings().first()
+        return None if row is None else dict(row)
+
+    def open(self, customer_number: str, currency: str, threshold: Decimal) -> None:
+        self.session.execute(
+            insert(bt.reserve_funds).values(
+                customer_number=customer_number, currency=currency, balance=Decimal(0), warning_threshold=threshold
+            )
+        )
+
+    def balances(self, customers: Iterable[str]) -> dict[str, Decimal]:
+        found: dict[str, Decimal] = {}
+        for chunk in _chunks(sorted(set(customers))):
+            query = select(bt.reserve_funds.c.customer_number, bt.reserve_funds.c.balance).where(
+                bt.reserve_funds.c.customer_number.in_(chunk)
+            )
+            found.update({r.customer_number: r.balance for r in self.session.execute(query)})
+        return found
+
+    def move(self, customer_number: str, amount: Decimal, at: Any, reason: str, charge_key: str | None = None) -> None:
+        """Add ``amount`` (negative for a drawdown) to the fund, with a movement row."""
+        fund = self.get(customer_number)
+        if fund is None:
+            raise LookupError(f"no reserve fund for {customer_number}")
+        self.session.execute(
+            insert(bt.reserve_fund_movements).values(
+                fund_id=fund["id"], booked_at=at, amount=amount, reason=reason[:200], charge_key=charge_key
+            )
+        )
+        self.session.execute(
+            update(bt.reserve_funds)
+            .where(bt.reserve_funds.c.id == fund["id"])
+            .values(balance=bt.reserve_funds.c.balance + amount)
+        )
+
+    def movements(self, customer_number: str) -> list[dict[str, Any]]:
+        fund = self.get(customer_number)
+        if fund is None:
+            return []
+        query = select(bt.reserve_fund_movements).where(bt.reserve_fund_movements.c.fund_id == fund["id"])
+        return [dict(r) for r in self.session.execute(query.order_by(bt.reserve_fund_movements.c.id)).mappings()]

@@ -1,8 +1,8 @@
-"""contracts, usage, service jobs, billing blocks, bill runs
+"""contracts, usage, service jobs, billing blocks, bill runs, reserve funds
 
 Revision ID: 0003
 Revises: 0001
-Create Date: 2026-11-23 10:10:47.246056
+Create Date: 2026-11-23 10:17:51.747201
 """
 
 from __future__ import annotations
@@ -145,6 +145,16 @@ def upgrade() -> None:
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contracts_customer_number'), ['customer_number'], unique=False)
 
+    op.create_table('reserve_funds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('customer_number', sa.String(length=32), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('balance', cashtrail.db.types.DecimalText(19, 4), nullable=False),
+    sa.Column('warning_threshold', cashtrail.db.types.DecimalText(19, 4), nullable=False),
+    sa.ForeignKeyConstraint(['customer_number'], ['customers.number'], name=op.f('fk_reserve_funds_customer_number_customers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reserve_funds')),
+    sa.UniqueConstraint('customer_number', name=op.f('uq_reserve_funds_customer_number'))
+    )
     op.create_table('contract_devices',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('contract_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -209,6 +219,20 @@ def upgrade() -> None:
     with op.batch_alter_table('contract_units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contract_units_contract_id'), ['contract_id'], unique=False)
 
+    op.create_table('reserve_fund_movements',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('fund_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('booked_at', cashtrail.db.types.UtcDateTime(), nullable=False),
+    sa.Column('amount', cashtrail.db.types.DecimalText(19, 4), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('charge_key', sa.String(length=200), nullable=True),
+    sa.ForeignKeyConstraint(['fund_id'], ['reserve_funds.id'], name=op.f('fk_reserve_fund_movements_fund_id_reserve_funds')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reserve_fund_movements')),
+    sa.UniqueConstraint('charge_key', name=op.f('uq_reserve_fund_movements_charge_key'))
+    )
+    with op.batch_alter_table('reserve_fund_movements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reserve_fund_movements_fund_id'), ['fund_id'], unique=False)
+
     op.create_table('service_jobs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('job_id', sa.String(length=64), nullable=False),
@@ -233,6 +257,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_service_jobs_contract_number'))
 
     op.drop_table('service_jobs')
+    with op.batch_alter_table('reserve_fund_movements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reserve_fund_movements_fund_id'))
+
+    op.drop_table('reserve_fund_movements')
     with op.batch_alter_table('contract_units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contract_units_contract_id'))
 
@@ -250,6 +278,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contract_devices_contract_id'))
 
     op.drop_table('contract_devices')
+    op.drop_table('reserve_funds')
     with op.batch_alter_table('contracts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contracts_customer_number'))
 
