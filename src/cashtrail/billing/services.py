@@ -91,9 +91,10 @@ def _persist(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, kno
                 after={"scope": block.scope, "target": block.target, "reason": block.reason, "detail": block.detail},
             )
     run_id = uow.bill_runs.start(result.period, actor.username, now)
-    for draft in result.drafts:
-        if not draft.deferred and draft.lines:
-            uow.bill_runs.add_draft(run_id, draft.group_key, draft.customer_number, draft.currency, draft.lines)
+    uow.bill_runs.add_drafts(
+        run_id,
+        [(d.group_key, d.customer_number, d.currency, d.lines) for d in result.drafts if not d.deferred and d.lines],
+    )
     for draft in result.drafts:
         for line in draft.lines if not draft.deferred else []:
             if line.kind == ChargeKind.FUND:

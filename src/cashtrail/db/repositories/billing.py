@@ -208,28 +208,42 @@ class SqlBillRunRepository:
             .values(finished_at=at, status="done", summary=summary)
         )
 
-    def add_draft(self, run_id: int, group_key: str, customer: str, currency: str, lines: Sequence[Charge]) -> int:
-        """Insert (or extend, on a resumed run) the draft invoice of ``group_key`` with ``lines``."""
+    def add_drafts(self, run_id: int, drafts: Sequence[tuple[str, str, str, Sequence[Charge]]]) -> None:
+        """Insert the run's drafts (group key, customer, currency, lines) and their lines in two bulk statements.
+
+        A resumed run extends the drafts it already has: their totals grow and the new lines are attached.
+        """
         t = bt.draft_invoices.c
-        draft_id = self.session.scalar(select(t.id).where(t.bill_run_id == run_id, t.group_key == group_key))
-        added = sum((c.amount.amount for c in lines), Decimal(0))
-        if draft_id is None:
-            draft_id = self.session.execute(
-                insert(bt.draft_invoices)
-                .values(
-                    bill_run_id=run_id,
-                    group_key=group_key,
-                    customer_number=customer,
-                    currency=currency,
-                    total=added,
-                    status="draft",
+        existing = dict(self.session.execute(select(t.group_key, t.id).where(t.bill_run_id == run_id)).all())
+        totals = {key: sum((c.amount.amount for c in lines), Decimal(0)) for key, _, _, lines in drafts}
+        for key in [k for k, *_ in drafts if k in existing]:
+            self.session.execute(
+                update(bt.draft_invoices).where(t.id == existing[key]).values(total=t.total + totals[key])
+            )
+        new_rows = [
+            {
+                "bill_run_id": run_id,
+                "group_key": key,
+                "customer_number": customer,
+                "currency": currency,
+                "total": totals[key],
+                "status": "draft",
+            }
+            for key, customer, currency, _ in drafts
+            if key not in existing
+        ]
+        if new_rows:
+            inserted = (
+                self.session.execute(
+                    insert(bt.draft_invoices).returning(t.group_key, t.id, sort_by_parameter_order=True), new_rows
                 )
-                .returning(t.id)
-            ).scalar_one()
-        else:
-            self.session.execute(update(bt.draft_invoices).where(t.id == draft_id).values(total=t.total + added))
-        self.session.execute(insert(bt.billed_charges), [_charge_row(c, int(draft_id)) for c in lines])
-        return int(draft_id)
+                .tuples()
+                .all()
+            )
+            existing.update(dict(inserted))
+        rows = [_charge_row(c, int(existing[key])) for key, _, _, lines in drafts for c in lines]
+        for start in range(0, len(rows), 10_000):
+            self.session.execute(insert(bt.billed_charges), rows[start : start + 10_000])
 
     def charges_of_period(self, period: Period, contract_numbers: Sequence[str]) -> list[Charge]:
         """Billed charges of these contracts whose period lies in ``period`` (for the preview diff)."""
