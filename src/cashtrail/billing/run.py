@@ -123,9 +123,9 @@ def rate_all(inputs: RunInputs, month: Period, policy: BlockPolicy) -> tuple[lis
     charges: list[Charge] = []
     findings: list[Finding] = []
     for contract in inputs.contracts:
-        contract_charges, contract_findings = _contract_charges(contract, month, inputs, policy)
-        charges += contract_charges
-        findings += contract_findings
+        rated, found = contract_charges(contract, month, inputs, policy)
+        charges += rated
+        findings += found
     return charges, findings
 
 
@@ -188,7 +188,7 @@ def _fund_drawdowns(ready: Sequence[Charge], funds: Mapping[str, Decimal], resul
     return lines
 
 
-def _contract_charges(
+def contract_charges(
     contract: Contract, month: Period, inputs: RunInputs, policy: BlockPolicy
 ) -> tuple[list[Charge], list[Finding]]:
     factor, problem = escalation_for(contract, month, inputs.indices)

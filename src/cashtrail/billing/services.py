@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from cashtrail.audit.services import record
 from cashtrail.billing.blocks import Block, BlockPolicy, BlockReason, Finding, Scope
-from cashtrail.billing.charges import ChargeKind, ServiceJob
+from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob
 from cashtrail.billing.meters import MeterRead, check_new_read
 from cashtrail.billing.run import (
     READ_WINDOW_DAYS,
     RunInputs,
     RunResult,
+    contract_charges,
     finalize,
     parse_period,
     previous_month,
@@ -22,7 +23,9 @@ from cashtrail.billing.run import (
     with_diff,
 )
 from cashtrail.clock import Clock
+from cashtrail.contracts.model import Contract
 from cashtrail.contracts.reserve_fund import FundStatus, fund_status
+from cashtrail.contracts.services import corrections
 from cashtrail.contracts.terms import Period
 from cashtrail.errors import FieldError, NotFound, ValidationFailed
 from cashtrail.identity.model import Actor, Permission
@@ -37,6 +40,11 @@ class BlockNotFound(NotFound):
 def load_inputs(uow: UnitOfWork, month: Period, customers: tuple[str, str] | None) -> RunInputs:
     """Everything the shard needs, in a handful of bulk queries."""
     contracts = uow.contracts.active_in(month.start - timedelta(days=366), month.end, customers=customers)
+    return inputs_for(uow, month, contracts)
+
+
+def inputs_for(uow: UnitOfWork, month: Period, contracts: Sequence[Contract]) -> RunInputs:
+    """Reads, jobs, index values, blocks and fund balances for ``contracts`` and ``month``."""
     serials = [d.serial for c in contracts for d in c.devices]
     reads = uow.meter_reads.between(serials, month.start - timedelta(days=READ_WINDOW_DAYS), month.end)
     jobs = uow.service_jobs.for_contracts([c.number for c in contracts], month.end)
@@ -305,3 +313,61 @@ class FundView:
     balance: Money
     status: FundStatus
     movements: list[dict[str, object]]
+
+
+def correct_billed_period(
+    uow: UnitOfWork, clock: Clock, actor: Actor, contract_number: str, period: str
+) -> list[Charge]:
+    """Re-rate a billed month under the contract's current version; write a credit draft and a rebill draft.
+
+    Returns the correction lines written (none when nothing changed or the correction was already made).
+    """
+    actor.require(Permission.BILLING_RUN)
+    month = parse_period(period)
+    with uow:
+        contract = uow.contracts.get_by_number(contract_number)
+        if contract is None:
+            raise NotFound(f"contract {contract_number} not found", code="contract.not_found")
+        inputs = inputs_for(uow, month, [contract])
+        recomputed, _ = contract_charges(contract, month, inputs, BlockPolicy())
+        billed = [
+            replace(c, customer_number=contract.customer_number)
+            for c in uow.bill_runs.charges_of_period(month, [contract_number])
+        ]
+        lines = corrections(billed, recomputed, contract.version)
+        done = uow.bill_runs.billed_keys(c.key for c in lines)
+        lines = [c for c in lines if c.key not in done]
+        if not lines:
+            return []
+        run_id = uow.bill_runs.start(period, actor.username, clock.now())
+        credit = [c for c in lines if ":rev:" in c.key]
+        rebill = [c for c in lines if ":rev:" not in c.key]
+        uow.bill_runs.add_drafts(
+            run_id,
+            [
+                (f"{kind}:{contract_number}:v{contract.version}", contract.customer_number, contract.currency, group)
+                for kind, group in (("credit", credit), ("rebill", rebill))
+                if group
+            ],
+        )
+        record(
+            uow,
+            clock,
+            actor,
+            "billing.corrected",
+            "contract",
+            contract_number,
+            after={
+                "period": period,
+                "version": contract.version,
+                "credited": str(-sum_amounts(credit)),
+                "rebilled": str(sum_amounts(rebill)),
+            },
+        )
+        uow.commit()
+        return lines
+
+
+def sum_amounts(lines: Sequence[Charge]) -> Decimal:
+    """The sum of the lines' amounts (one currency)."""
+    return sum((c.amount.amount for c in lines), Decimal(0))

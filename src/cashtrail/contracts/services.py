@@ -6,6 +6,7 @@ reversal of each changed billed charge and a rebill at the new terms) through :f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -116,25 +117,43 @@ def get_contract(uow: UnitOfWork, actor: Actor, number: str) -> Contract:
         return contract
 
 
+_VERSIONED = re.compile(r":(rev:)?v\d+$")
+
+
+def base_key(key: str) -> str:
+    """A charge key without its correction suffix (``K:rev:v2`` and ``K:v2`` → ``K``)."""
+    return _VERSIONED.sub("", key)
+
+
 def corrections(billed: Sequence[Charge], recomputed: Sequence[Charge], version: int) -> list[Charge]:
     """Credit-and-rebill lines for billed charges whose amount changed under the contract's new version.
 
-    Each changed charge gets a reversal (the billed amount, negated) and a rebill at the new amount, keyed with the
-    version so that re-running the correction bills nothing twice. Charges that disappeared are reversed only.
+    ``billed`` holds every billed line of the period, earlier corrections included; the effective amount of a
+    charge is the sum of its original, reversal and rebill lines. Each changed charge gets a reversal of its
+    effective amount and a rebill at the new amount, keyed with the version, so re-running a correction bills
+    nothing twice. Charges that disappeared are reversed only; new charges are left to the next bill run.
     """
+    effective: dict[str, Money] = {}
+    sample: dict[str, Charge] = {}
+    for line in billed:
+        key = base_key(line.key)
+        effective[key] = effective[key] + line.amount if key in effective else line.amount
+        if key == line.key:
+            sample[key] = line
     now = {c.key: c for c in recomputed}
     lines: list[Charge] = []
-    for old in billed:
-        new = now.get(old.key)
-        if new is not None and new.amount == old.amount:
+    for key in sorted(effective):
+        old, new = effective[key], now.get(key)
+        if (new is not None and new.amount == old) or (new is None and old.is_zero()) or key not in sample:
             continue
         lines.append(
             replace(
-                old,
-                key=f"{old.key}:rev:v{version}",
-                amount=-old.amount,
-                quantity=-old.quantity,
-                description=f"Reversal: {old.description}",
+                sample[key],
+                key=f"{key}:rev:v{version}",
+                amount=-old,
+                quantity=Decimal(-1),
+                unit_price=old.amount,
+                description=f"Reversal: {sample[key].description}",
                 formula=f"credit of the amount billed before amendment v{version}",
             )
         )
@@ -142,7 +161,7 @@ def corrections(billed: Sequence[Charge], recomputed: Sequence[Charge], version:
             lines.append(
                 replace(
                     new,
-                    key=f"{new.key}:v{version}",
+                    key=f"{key}:v{version}",
                     description=f"Rebill: {new.description}",
                     formula=f"{new.formula} (terms v{version})",
                 )

@@ -212,3 +212,25 @@ def test_a_repair_draws_down_the_reserve_fund_before_it_is_invoiced(billing, sys
     # A re-run neither bills the repair nor draws the fund again.
     run_bill_run(billing.uow(), billing.clock, system, "2026-04")
     assert len(reserve_fund(billing.uow(), system, "C2").movements) == 2
+
+
+def test_an_amendment_of_a_billed_month_writes_a_credit_draft_and_a_rebill_draft_once(billing, system):
+    from cashtrail.billing.services import correct_billed_period
+
+    run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    contract = get_contract(billing.uow(), system, "LIFT-1")
+    contract.units = [MaintenanceUnit("L1", "Tower", "Lift A", Decimal("215.00"), date(2026, 1, 1))]
+    amend_contract(billing.uow(), billing.clock, system, contract, reason="fee corrected back to April")
+    lines = correct_billed_period(billing.uow(), billing.clock, system, "LIFT-1", "2026-04")
+    assert [(c.key, str(c.amount.amount)) for c in lines] == [
+        ("LIFT-1:2026-04:fee:L1:rev:v2", "-205.00"),
+        ("LIFT-1:2026-04:fee:L1:v2", "215.00"),
+    ]
+    with billing.uow() as uow:
+        drafts = uow.session.execute(
+            select(bt.draft_invoices.c.group_key, bt.draft_invoices.c.total)
+            .where(bt.draft_invoices.c.group_key.like("%:LIFT-1:v2"))
+            .order_by(bt.draft_invoices.c.group_key)
+        ).all()
+    assert [(k, str(t)) for k, t in drafts] == [("credit:LIFT-1:v2", "-205.0000"), ("rebill:LIFT-1:v2", "215.0000")]
+    assert correct_billed_period(billing.uow(), billing.clock, system, "LIFT-1", "2026-04") == []

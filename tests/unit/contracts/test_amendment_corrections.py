@@ -44,3 +44,15 @@ def test_a_fee_change_for_a_billed_month_is_reversed_and_rebilled():
 def test_an_unchanged_month_needs_no_correction():
     billed = fee_charges(_lift("205.00", "L1"), APRIL)
     assert corrections(billed, fee_charges(_lift("205.00", "L1"), APRIL), version=2) == []
+
+
+def test_a_second_amendment_corrects_against_the_effective_amount():
+    billed = fee_charges(_lift("205.00", "L1"), APRIL)
+    first = corrections(billed, fee_charges(_lift("215.00", "L1"), APRIL), version=2)
+    second = corrections(billed + first, fee_charges(_lift("210.00", "L1"), APRIL), version=3)
+    # Effective after v2 is 215.00: reverse 215.00, rebill 210.00.
+    assert [(c.key, c.amount) for c in second] == [
+        ("LIFT-1:2026-04:fee:L1:rev:v3", Money.of("-215.00", "EUR")),
+        ("LIFT-1:2026-04:fee:L1:v3", Money.of("210.00", "EUR")),
+    ]
+    assert corrections(billed + first + second, fee_charges(_lift("210.00", "L1"), APRIL), version=4) == []

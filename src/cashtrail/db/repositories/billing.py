@@ -233,13 +233,9 @@ class SqlBillRunRepository:
             if key not in existing
         ]
         if new_rows:
-            inserted = (
-                self.session.execute(
-                    insert(bt.draft_invoices).returning(t.group_key, t.id, sort_by_parameter_order=True), new_rows
-                )
-                .tuples()
-                .all()
-            )
+            inserted = self.session.execute(
+                insert(bt.draft_invoices).returning(t.group_key, t.id, sort_by_parameter_order=True), new_rows
+            ).all()
             existing.update(dict(inserted))
         rows = [_charge_row(c, int(existing[key])) for key, _, _, lines in drafts for c in lines]
         for start in range(0, len(rows), 10_000):
@@ -292,7 +288,7 @@ def _charge_from_row(r: Any) -> Charge:
         Period(r.period_start, r.period_end),
         r.quantity,
         r.unit_price,
-        Money(r.amount, r.currency),
+        Money(r.amount, r.currency).rounded(),
         r.formula,
         r.site,
         r.asset,
