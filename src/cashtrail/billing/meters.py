@@ -85,22 +85,7 @@ def check_new_read(previous: MeterRead | None, new: MeterRead) -> FieldError | N
 
 def usage_between(reads: Sequence[MeterRead], period: Period) -> Usage:
     """Usage of one meter over ``period`` from its reads (any order; reads outside the window are ignored)."""
-    ordered = sorted(reads)
-    opening = next((r for r in reversed(ordered) if r.read_on < period.start), None)
-    inside = [r for r in ordered if period.contains(r.read_on)]
-    if opening is None and inside:
-        opening, inside = inside[0], inside[1:]
-    if opening is None or not inside:
-        return Usage(0, opening, None, False)
-    units, previous = 0, opening.value
-    for read in inside:
-        if read.kind == ReadKind.REPLACEMENT and read.old_meter_final is not None:
-            units += read.old_meter_final - previous
-        else:
-            units += read.value - previous
-        previous = read.value
-    closing = inside[-1]
-    return Usage(units, opening, closing, closing.kind == ReadKind.ESTIMATED)
+    return _usage_sorted(sorted(reads), period)
 
 
 def trailing_average(period_usages: Sequence[int]) -> Decimal | None:
@@ -127,3 +112,29 @@ def estimate_read(last: MeterRead, on: date, daily_average: Decimal) -> MeterRea
     days = (on - last.read_on).days
     value = last.value + int((daily_average * days).to_integral_value(rounding=ROUND_HALF_UP))
     return MeterRead(on, value, last.serial, last.meter_type, ReadKind.ESTIMATED)
+
+
+def monthly_usage(reads: Sequence[MeterRead], months: Sequence[Period]) -> list[Usage]:
+    """Usage of each of ``months`` from one meter's reads, sorting the reads once."""
+    ordered = sorted(reads)
+    return [_usage_sorted(ordered, month) for month in months]
+
+
+def _usage_sorted(ordered: Sequence[MeterRead], period: Period) -> Usage:
+    opening: MeterRead | None = None
+    inside: list[MeterRead] = []
+    for read in ordered:
+        if read.read_on < period.start:
+            opening = read
+        elif read.read_on <= period.end:
+            inside.append(read)
+    if opening is None and inside:
+        opening, inside = inside[0], inside[1:]
+    if opening is None or not inside:
+        return Usage(0, opening, None, False)
+    units, previous = 0, opening.value
+    for read in inside:
+        replaced = read.kind == ReadKind.REPLACEMENT and read.old_meter_final is not None
+        units += (read.old_meter_final or 0) - previous if replaced else read.value - previous
+        previous = read.value
+    return Usage(units, opening, inside[-1], inside[-1].kind == ReadKind.ESTIMATED)

@@ -27,7 +27,7 @@ from cashtrail.billing.blocks import (
 )
 from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob, fee_charges, job_charges, usage_charges
 from cashtrail.billing.grouping import Change, DraftInvoice, diff_runs, group_charges
-from cashtrail.billing.meters import MeterRead, Usage, usage_between
+from cashtrail.billing.meters import MeterRead, Usage, monthly_usage
 from cashtrail.contracts.escalation import escalation_factor, reference_month, revision_dates
 from cashtrail.contracts.model import Contract
 from cashtrail.contracts.reserve_fund import draw
@@ -194,11 +194,12 @@ def contract_charges(
     factor, problem = escalation_for(contract, month, inputs.indices)
     usage: dict[tuple[str, str], Usage] = {}
     history: dict[tuple[str, str], list[int]] = {}
+    months = _previous_months(month, 3) + [month]
     for device in contract.devices:
         for meter in device.meters:
-            reads = inputs.reads.get((device.serial, meter), [])
-            usage[(device.serial, meter)] = usage_between(reads, month)
-            history[(device.serial, meter)] = _history(reads, month)
+            *before, current = monthly_usage(inputs.reads.get((device.serial, meter), []), months)
+            usage[(device.serial, meter)] = current
+            history[(device.serial, meter)] = [u.units for u in before if u.closing is not None]
     jobs = inputs.jobs.get(contract.number, [])
     charges = fee_charges(contract, month, factor) + usage_charges(contract, month, usage)
     charges += job_charges(contract, jobs, month, factor)
@@ -208,16 +209,13 @@ def contract_charges(
     return charges, findings
 
 
-def _history(reads: Sequence[MeterRead], month: Period) -> list[int]:
-    """Usage of the three months before ``month`` (those with reads), for outlier detection."""
-    found: list[int] = []
-    start = month.start
-    for _ in range(3):
-        previous = month_period(f"{(start - timedelta(days=1)):%Y-%m}")
-        used = usage_between(reads, previous)
-        if used.closing is not None:
-            found.append(used.units)
-        start = previous.start
+def _previous_months(month: Period, count: int) -> list[Period]:
+    """The ``count`` calendar months before ``month``, oldest first (their usage feeds outlier detection)."""
+    found: list[Period] = []
+    cursor = month
+    for _ in range(count):
+        cursor = month_period(f"{(cursor.start - timedelta(days=1)):%Y-%m}")
+        found.insert(0, cursor)
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -238,8 +239,24 @@ class SqlBillRunRepository:
             ).all()
             existing.update(dict(inserted))
         rows = [_charge_row(c, int(existing[key])) for key, _, _, lines in drafts for c in lines]
-        for start in range(0, len(rows), 10_000):
-            self.session.execute(insert(bt.billed_charges), rows[start : start + 10_000])
+        self._insert_lines(rows)
+
+    def _insert_lines(self, rows: list[dict[str, Any]]) -> None:
+        """Bulk-insert billed lines: PostgreSQL's COPY (several times faster than batched INSERTs), else INSERTs."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        if connection.dialect.name != "postgresql":
+            for start in range(0, len(rows), 10_000):
+                self.session.execute(insert(bt.billed_charges), rows[start : start + 10_000])
+            return
+        columns = list(rows[0])
+        driver = connection.connection.driver_connection
+        if driver is None:  # pragma: no cover - a checked-out connection always has its driver connection
+            raise RuntimeError("no driver connection for COPY")
+        with driver.cursor() as cursor, cursor.copy(f"COPY billed_charges ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([json.dumps(row[c]) if c == "source" else row[c] for c in columns])
 
     def charges_of_period(self, period: Period, contract_numbers: Sequence[str]) -> list[Charge]:
         """Billed charges of these contracts whose period lies in ``period`` (for the preview diff)."""
