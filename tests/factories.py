@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from cashtrail.bootstrap import App
 from cashtrail.catalog.model import Product
@@ -75,3 +79,84 @@ def user(
         roles=roles or ["billing_analyst"],
         password=password,
     )
+
+
+def api_token(app: App, *, username: str = "ann", roles: list[str] | None = None) -> str:
+    """A new user with ``roles`` (billing analyst by default) and the secret of a fresh API token of theirs."""
+    from cashtrail.identity.services import issue_api_token
+
+    user(app, username=username, roles=roles)
+    return issue_api_token(app.uow(), app.clock, Actor.system(), username, f"{username}-token")
+
+
+# --- Import files (``cashtrail import``): rows as dicts, written as CSV or XLSX in a test's tmp_path ---
+
+
+def customer_row(**overrides: str) -> dict[str, str]:
+    """One valid customers-file row (BE, Dutch, EUR, N30) with ``overrides`` applied."""
+    row = {
+        "number": "C0001",
+        "legal_name": "Acme Lifts NV",
+        "country": "BE",
+        "language": "nl",
+        "currency": "EUR",
+        "payment_terms": "N30",
+        "vat_number": "BE0403170701",
+        "credit_limit": "50000",
+        "bill_to_line1": "Grote Markt 1",
+        "bill_to_postal_code": "1000",
+        "bill_to_city": "Brussel",
+        "billing_contact_name": "Ann Peeters",
+        "billing_contact_email": "billing@acme.example",
+    }
+    row.update(overrides)
+    return row
+
+
+def product_row(**overrides: str) -> dict[str, str]:
+    """One valid products-file row with ``overrides`` applied."""
+    row = {"sku": "SKU-1", "name": "Widget", "product_type": "hardware", "tax_category": "standard", "unit": "each"}
+    row.update(overrides)
+    return row
+
+
+def price_row(**overrides: str) -> dict[str, str]:
+    """One valid price-lists-file row (STD, EUR, from 2026-01-01, open-ended) with ``overrides`` applied."""
+    row = {
+        "code": "STD",
+        "name": "Standard",
+        "currency": "EUR",
+        "valid_from": "2026-01-01",
+        "valid_to": "",
+        "sku": "SKU-1",
+        "unit_price": "10.50",
+    }
+    row.update(overrides)
+    return row
+
+
+def csv_file(
+    path: Path, rows: Sequence[Mapping[str, object]], *, delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
+    """Write ``rows`` as CSV under a header of every key seen (in first-seen order); returns ``path``."""
+    header = list(dict.fromkeys(key for row in rows for key in row))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[row.get(column, "") for column in header] for row in rows])
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def xlsx_file(path: Path, rows: Sequence[Sequence[object]], *, sheet_title: str = "Data") -> Path:
+    """Write ``rows`` (the header first) to the first worksheet of a new workbook; returns ``path``."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = sheet_title
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path

@@ -1,0 +1,1 @@
+"""One router per domain, named like the domain package it serves."""
