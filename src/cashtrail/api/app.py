@@ -13,7 +13,7 @@ from fastapi.openapi.utils import get_openapi
 
 from cashtrail import __version__
 from cashtrail.api.problems import install_problem_handlers
-from cashtrail.api.routers import audit, customers, me, payment_terms, price_lists, products
+from cashtrail.api.routers import audit, billing, customers, me, payment_terms, price_lists, products
 from cashtrail.api.schemas.problems import problem_schemas
 from cashtrail.bootstrap import App
 
@@ -38,7 +38,7 @@ def create_api(app: App) -> FastAPI:
     )
     api.state.cashtrail = app
     install_problem_handlers(api)
-    for module in (me, customers, payment_terms, products, price_lists, audit):
+    for module in (me, customers, payment_terms, products, price_lists, audit, billing):
         api.include_router(module.router)
     _document_problems(api)
     return api
