@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from cashtrail.billing.blocks import Block
@@ -190,17 +192,13 @@ class SqlBillRunRepository:
         return found
 
     def start(self, period: str, started_by: str, at: Any) -> int:
-        """The id of the period's run row, created on the first run of the period."""
-        existing = self.session.scalar(select(bt.bill_runs.c.id).where(bt.bill_runs.c.period == period))
-        if existing is not None:
-            return int(existing)
-        return int(
-            self.session.execute(
-                insert(bt.bill_runs)
-                .values(period=period, started_at=at, started_by=started_by, status="running", summary={})
-                .returning(bt.bill_runs.c.id)
-            ).scalar_one()
+        """The id of the period's run row, created by the first shard of the period (concurrent shards agree)."""
+        dialect = self.session.get_bind().dialect.name
+        statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(bt.bill_runs).values(
+            period=period, started_at=at, started_by=started_by, status="running", summary={}
         )
+        self.session.execute(statement.on_conflict_do_nothing(index_elements=["period"]))
+        return int(self.session.scalar(select(bt.bill_runs.c.id).where(bt.bill_runs.c.period == period)) or 0)
 
     def finish(self, run_id: int, at: Any, summary: dict[str, Any]) -> None:
         self.session.execute(
