@@ -160,3 +160,10 @@ def xlsx_file(path: Path, rows: Sequence[Sequence[object]], *, sheet_title: str 
         sheet.append(list(row))
     workbook.save(path)
     return path
+
+
+def belgian_vat(*, seed: int) -> str:
+    """A valid Belgian VAT number (BE + 10 digits, mod-97 check) that differs for every ``seed`` below 10**7."""
+    base = 2_000_000 + seed % 10**7
+    digits = f"{base:08d}"
+    return f"BE{digits}{97 - int(digits) % 97:02d}"

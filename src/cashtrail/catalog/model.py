@@ -133,7 +133,8 @@ class PriceList:
             "currency": self.currency,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
-            "items": {str(i.product_id): str(i.unit_price) for i in self.items},
+            # Compare prices as numbers: 6450 and 6450.000000 (as the database returns it) are the same price.
+            "items": {str(i.product_id): format(i.unit_price.normalize(), "f") for i in self.items},
         }
 
 

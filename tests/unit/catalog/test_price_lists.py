@@ -42,3 +42,8 @@ def test_products_need_a_known_type_and_tax_category():
     product = Product(sku=" P1 ", name="Toner", product_type="Consumable", tax_category="luxury")
     assert [e.field for e in check_product(product)] == ["tax_category"]
     assert (product.sku, product.product_type) == ("P1", "consumable")
+
+
+def test_a_price_read_back_with_more_decimals_is_not_a_change():
+    typed, stored = _list(date(2026, 1, 1), None, "6450"), _list(date(2026, 1, 1), None, "6450.000000")
+    assert typed.snapshot() == stored.snapshot()
