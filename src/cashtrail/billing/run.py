@@ -206,6 +206,16 @@ def contract_charges(
     findings = detect_blocks(contract, month, charges, usage, history, jobs, policy)
     if problem:
         findings.append(Finding("contract", contract.number, "price_missing", problem, contract.number))
+    if contract.callout_terms is None and any(j.back_reported and j.completed_on <= month.end for j in jobs):
+        findings.append(
+            Finding(
+                "contract",
+                contract.number,
+                "price_missing",
+                "service jobs to bill but the contract has no callout terms",
+                contract.number,
+            )
+        )
     return charges, findings
 
 

@@ -29,7 +29,7 @@ def import_file(
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file and report; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the report (or the problems) as JSON."),
 ) -> None:
-    """Import customers, products, price lists or payment terms from a CSV or XLSX file (see docs/formats.md)."""
+    """Import a CSV or XLSX file of one kind (customers, products, price lists, meter reads …; see docs/formats.md)."""
     cashtrail = get_app()
     with handled():
         tabular, errors = read_table(file)

@@ -23,14 +23,33 @@ from dataclasses import dataclass
 from cashtrail.clock import Clock
 from cashtrail.errors import FieldError, ValidationFailed
 from cashtrail.identity.model import Actor, Permission
-from cashtrail.imports import customers, payment_terms, price_lists, products
+from cashtrail.imports import (
+    customers,
+    index_values,
+    meter_reads,
+    payment_terms,
+    price_lists,
+    products,
+    service_jobs,
+)
 from cashtrail.imports.model import ImportRecord
 from cashtrail.imports.parsing import RawRow, parse_table
 from cashtrail.imports.plan import Batch, Kind, Planned, Written
 from cashtrail.ports import UnitOfWork
 
 #: Every importable kind by its name on the command line; payment terms first, as customers refer to them.
-KINDS: dict[str, Kind] = {k.spec.kind: k for k in (payment_terms.KIND, customers.KIND, products.KIND, price_lists.KIND)}
+KINDS: dict[str, Kind] = {
+    k.spec.kind: k
+    for k in (
+        payment_terms.KIND,
+        customers.KIND,
+        products.KIND,
+        price_lists.KIND,
+        meter_reads.KIND,
+        service_jobs.KIND,
+        index_values.KIND,
+    )
+}
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,19 @@ class SqlMeterReadRepository:
                 ],
             )
 
+    def upsert(self, read: MeterRead, source: str) -> int:
+        """Store a read, replacing the one of the same meter and day; returns its id."""
+        t = bt.meter_reads.c
+        values = {"value": read.value, "kind": read.kind, "old_meter_final": read.old_meter_final, "source": source}
+        found = self.session.scalar(
+            select(t.id).where(t.serial == read.serial, t.meter_type == read.meter_type, t.read_on == read.read_on)
+        )
+        if found is not None:
+            self.session.execute(update(bt.meter_reads).where(t.id == found).values(**values))
+            return int(found)
+        row = {"serial": read.serial, "meter_type": read.meter_type, "read_on": read.read_on, **values}
+        return int(self.session.execute(insert(bt.meter_reads).values(**row).returning(t.id)).scalar_one())
+
     def between(self, serials: Sequence[str], start: date, end: date) -> dict[tuple[str, str], list[MeterRead]]:
         """Reads of these devices from ``start`` to ``end`` inclusive, grouped by (serial, meter type)."""
         found: dict[tuple[str, str], list[MeterRead]] = defaultdict(list)
@@ -106,6 +119,16 @@ class SqlServiceJobRepository:
             else:
                 self.session.execute(insert(bt.service_jobs).values(**row))
 
+    def ids(self, job_ids: Sequence[str]) -> dict[str, int]:
+        """Database ids of stored jobs by job id."""
+        t = bt.service_jobs.c
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(job_ids))):
+            found.update(
+                {r.job_id: int(r.id) for r in self.session.execute(select(t.job_id, t.id).where(t.job_id.in_(chunk)))}
+            )
+        return found
+
     def for_contracts(self, contract_numbers: Sequence[str], until: date) -> dict[str, list[ServiceJob]]:
         """Jobs of these contracts completed on or before ``until``."""
         found: dict[str, list[ServiceJob]] = defaultdict(list)
@@ -145,6 +168,11 @@ class SqlIndexRepository:
                 update(bt.index_values).where(t.series == series, t.month == month).values(value=value)
             )
         return True
+
+    def id_of(self, series: str, month: str) -> int | None:
+        t = bt.index_values.c
+        found = self.session.scalar(select(t.id).where(t.series == series, t.month == month))
+        return None if found is None else int(found)
 
     def values(self, series: Iterable[str]) -> dict[tuple[str, str], Decimal]:
         t = bt.index_values.c

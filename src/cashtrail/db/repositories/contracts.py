@@ -8,7 +8,7 @@ batch, never one per contract) and builds the domain objects itself.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -229,6 +229,28 @@ class SqlContractRepository:
         if customers is not None:
             query = query.where(c.customer_number >= customers[0], c.customer_number <= customers[1])
         return self._load(query.order_by(c.number))
+
+    def serials_known(self, serials: Iterable[str]) -> set[str]:
+        """The serials among ``serials`` that are devices of some contract."""
+        wanted = sorted(set(serials))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 1000):
+            column = bt.contract_devices.c.serial
+            found.update(self.session.scalars(select(column).where(column.in_(wanted[start : start + 1000]))))
+        return found
+
+    def units_of(self, numbers: Iterable[str]) -> dict[str, set[str]]:
+        """Unit ids per contract number."""
+        c, u = bt.contracts.c, bt.contract_units.c
+        query = (
+            select(c.number, u.unit_id)
+            .join(bt.contract_units, u.contract_id == c.id)
+            .where(c.number.in_(sorted(set(numbers))))
+        )
+        found: dict[str, set[str]] = defaultdict(set)
+        for number, unit in self.session.execute(query):
+            found[number].add(unit)
+        return found
 
     def page(self, *, after_id: int | None, limit: int, customer: str | None = None) -> list[Contract]:
         query = select(bt.contracts)
