@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = "Europe/Brussels"
+    #: Extra modules registering jobs (comma-separated import paths), imported by workers and ``cashtrail job``.
+    job_modules: str = ""
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -48,6 +48,7 @@ class RunResult:
     findings: list[Finding] = field(default_factory=list)
     already_billed: int = 0
     diff: list[Change] = field(default_factory=list)
+    rated: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (contract, month) → charge keys
     fund_draws: dict[str, Decimal] = field(default_factory=dict)  # amount drawn per customer this run
 
     def totals(self) -> dict[str, Decimal]:
@@ -84,6 +85,8 @@ class RunInputs:
     indices: Mapping[tuple[str, str], Decimal]
     blocks: Sequence[Block]
     funds: Mapping[str, Decimal] = field(default_factory=dict)  # reserve-fund balance by customer number
+    #: Earlier months of some contracts that still hold charges; the run rates them again so released charges flow.
+    earlier: Sequence[tuple[str, str]] = ()
 
 
 def parse_period(label: str) -> Period:
@@ -118,15 +121,26 @@ def escalation_for(
     return escalation_factor(clause, s, s0, m, m0).factor, None
 
 
-def rate_all(inputs: RunInputs, month: Period, policy: BlockPolicy) -> tuple[list[Charge], list[Finding]]:
-    """Every charge due in ``month`` for the shard's contracts, and the automatic block findings (pure)."""
+def rate_all(
+    inputs: RunInputs, month: Period, policy: BlockPolicy
+) -> tuple[list[Charge], list[Finding], dict[tuple[str, str], set[str]]]:
+    """Every charge due in ``month`` (and in the earlier months still holding charges) and the block findings.
+
+    Also returns, per (contract, month) rated, the keys of its charges, so the caller knows which months still
+    hold charges after blocks are applied (pure).
+    """
     charges: list[Charge] = []
     findings: list[Finding] = []
-    for contract in inputs.contracts:
-        rated, found = contract_charges(contract, month, inputs, policy)
-        charges += rated
+    rated: dict[tuple[str, str], set[str]] = {}
+    by_number = {c.number: c for c in inputs.contracts}
+    work = [(c, month) for c in inputs.contracts]
+    work += [(by_number[n], month_period(p)) for n, p in inputs.earlier if n in by_number]
+    for contract, period in work:
+        produced, found = contract_charges(contract, period, inputs, policy)
+        charges += produced
         findings += found
-    return charges, findings
+        rated[(contract.number, period.label())] = {c.key for c in produced}
+    return charges, findings, rated
 
 
 def finalize(
@@ -142,6 +156,8 @@ def finalize(
 ) -> RunResult:
     """Drop what was billed before, hold what is blocked, group the rest into drafts (pure)."""
     result = RunResult(label, preview, contracts=len(inputs.contracts), findings=list(findings))
+    # A charge rated twice (a fee due in this month and re-rated for an earlier held month) is billed once.
+    charges = list({c.key: c for c in charges}.values())
     fresh = [c for c in charges if c.key not in billed]
     result.already_billed = len(charges) - len(fresh)
     totals: dict[str, Decimal] = defaultdict(Decimal)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -26,7 +27,7 @@ from cashtrail.clock import Clock
 from cashtrail.contracts.model import Contract
 from cashtrail.contracts.reserve_fund import FundStatus, fund_status
 from cashtrail.contracts.services import corrections
-from cashtrail.contracts.terms import Period
+from cashtrail.contracts.terms import Period, month_period
 from cashtrail.errors import FieldError, NotFound, ValidationFailed
 from cashtrail.identity.model import Actor, Permission
 from cashtrail.money import Money
@@ -40,13 +41,19 @@ class BlockNotFound(NotFound):
 def load_inputs(uow: UnitOfWork, month: Period, customers: tuple[str, str] | None) -> RunInputs:
     """Everything the shard needs, in a handful of bulk queries."""
     contracts = uow.contracts.active_in(month.start - timedelta(days=366), month.end, customers=customers)
-    return inputs_for(uow, month, contracts)
+    numbers = {c.number for c in contracts}
+    earlier = [(n, p) for n, p in uow.bill_runs.held_periods(month.label()) if n in numbers]
+    inputs = inputs_for(uow, month, contracts, since=min((month_period(p).start for _, p in earlier), default=None))
+    return replace(inputs, earlier=earlier)
 
 
-def inputs_for(uow: UnitOfWork, month: Period, contracts: Sequence[Contract]) -> RunInputs:
-    """Reads, jobs, index values, blocks and fund balances for ``contracts`` and ``month``."""
+def inputs_for(
+    uow: UnitOfWork, month: Period, contracts: Sequence[Contract], *, since: date | None = None
+) -> RunInputs:
+    """Reads, jobs, index values, blocks and fund balances for ``contracts`` and ``month`` (and months ``since``)."""
     serials = [d.serial for c in contracts for d in c.devices]
-    reads = uow.meter_reads.between(serials, month.start - timedelta(days=READ_WINDOW_DAYS), month.end)
+    first = min(month.start, since or month.start)
+    reads = uow.meter_reads.between(serials, first - timedelta(days=READ_WINDOW_DAYS), month.end)
     jobs = uow.service_jobs.for_contracts([c.number for c in contracts], month.end)
     series = {s for c in contracts if c.escalation for s in (c.escalation.labour_series, c.escalation.materials_series)}
     funds = uow.reserve_funds.balances({c.customer_number for c in contracts})
@@ -69,9 +76,10 @@ def run_bill_run(
     policy = policy or BlockPolicy()
     with uow:
         inputs = load_inputs(uow, month, customers)
-        charges, findings = rate_all(inputs, month, policy)
+        charges, findings, rated = rate_all(inputs, month, policy)
         billed = uow.bill_runs.billed_keys(c.key for c in charges)
         result = finalize(inputs, month, policy, charges, findings, billed, preview=preview, label=period)
+        result.rated = rated
         if preview:
             previous = uow.bill_runs.charges_of_period(previous_month(month), [c.number for c in inputs.contracts])
             return with_diff(result, previous)
@@ -107,22 +115,30 @@ def _persist(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, kno
         for line in draft.lines if not draft.deferred else []:
             if line.kind == ChargeKind.FUND:
                 uow.reserve_funds.move(line.customer_number, line.amount.amount, now, line.description, line.key)
+    held = {c.key for c, _ in result.held}
+    still = {pair for pair, keys in result.rated.items() if keys & held}
+    uow.bill_runs.set_held(add=still, remove=set(result.rated) - still)
     summary = result.summary()
     uow.bill_runs.finish(run_id, now, summary)
     record(uow, clock, actor, "bill_run.completed", "bill_run", result.period, after=summary)
 
 
+_MONTH_IN_TARGET = re.compile(r":(\d{4}-\d{2}):")
+
+
 def _release_cleared(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, known: Sequence[Block]) -> None:
-    """Release stored automatic blocks of this run's contracts and period whose condition no longer occurs."""
+    """Release stored automatic blocks whose contract (and month, when the target names one) this run rated again
+    without finding their condition."""
     current = {(f.scope, f.target, f.reason) for f in result.findings}
-    contracts = {c.contract_number for d in result.drafts for c in d.lines} | {
-        c.contract_number for c, _ in result.held
-    }
-    contracts |= {f.contract_number for f in result.findings}
+    months: dict[str, set[str]] = {}
+    for contract, month in result.rated:
+        months.setdefault(contract, set()).add(month)
     for block in known:
         if not block.automatic or block.released_at is not None or (block.scope, block.target, block.reason) in current:
             continue
-        if block.contract_number in contracts and result.period in block.target:
+        named = _MONTH_IN_TARGET.search(f"{block.target}:")
+        rated = months.get(block.contract_number, set())
+        if rated and (named is None or named[1] in rated):
             block.release(actor.username, "condition cleared on a later run", clock.now())
             uow.blocks.save(block)
             record(

@@ -232,3 +232,12 @@ reserve_fund_movements = Table(
     Column("reason", String(200), nullable=False),
     Column("charge_key", String(200), unique=True),
 )
+
+held_periods = Table(
+    "held_periods",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("contract_number", String(32), nullable=False),
+    Column("period", String(7), nullable=False),
+    UniqueConstraint("contract_number", "period"),
+)

@@ -179,3 +179,36 @@ import_records = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     UniqueConstraint("source", "external_id"),
 )
+
+# Job runner ledger (cashtrail.jobs). A run is keyed by (job, business_date); each shard by (job, business_date,
+# shard). A shard's handler writes its effect in the same transaction that sets its status to ``done``, so a
+# shard delivered twice by the queue changes the data once.
+job_runs = Table(
+    "job_runs",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("job", String(64), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("submissions", Integer, nullable=False, default=1),
+    UniqueConstraint("job", "business_date"),
+)
+
+job_shards = Table(
+    "job_shards",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("job", String(64), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("shard", String(100), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("worker", String(100)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("started_at", UtcDateTime),
+    Column("finished_at", UtcDateTime),
+    Column("error", Text),
+    Column("result", Json),
+    UniqueConstraint("job", "business_date", "shard"),
+)

@@ -50,6 +50,8 @@ class DemoContext:
     customers: list[str] = field(default_factory=list)
     #: country → customer numbers.
     customers_by_country: dict[str, list[str]] = field(default_factory=dict)
+    #: contract numbers, in creation order.
+    contracts: list[str] = field(default_factory=list)
     #: Call with (done, total) while a chapter works through many items.
     progress: Callable[[int, int], None] = _ignore_progress
 

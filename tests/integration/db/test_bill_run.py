@@ -234,3 +234,23 @@ def test_an_amendment_of_a_billed_month_writes_a_credit_draft_and_a_rebill_draft
         ).all()
     assert [(k, str(t)) for k, t in drafts] == [("credit:LIFT-1:v2", "-205.0000"), ("rebill:LIFT-1:v2", "215.0000")]
     assert correct_billed_period(billing.uow(), billing.clock, system, "LIFT-1", "2026-04") == []
+
+
+def test_a_charge_held_in_one_month_is_billed_by_a_later_run_after_release(billing, system):
+    block = place_block(
+        billing.uow(),
+        billing.clock,
+        system,
+        scope="contract",
+        target="LIFT-1",
+        reason="stop: contract under review",
+        owner="ann",
+    )
+    april = run_bill_run(billing.uow(), billing.clock, system, "2026-04")
+    assert {c.key for c, _ in april.held} == {"LIFT-1:2026-04:fee:L1", "LIFT-1:job:J1:0"}
+    release_block(billing.uow(), billing.clock, system, block.id, "review done")
+    may = run_bill_run(billing.uow(), billing.clock, system, "2026-05")
+    billed = {c.key for d in may.drafts for c in d.lines}
+    assert {"LIFT-1:2026-04:fee:L1", "LIFT-1:job:J1:0"} <= billed
+    june = run_bill_run(billing.uow(), billing.clock, system, "2026-06")
+    assert not {c.key for d in june.drafts for c in d.lines} & billed

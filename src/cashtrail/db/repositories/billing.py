@@ -9,7 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -283,6 +283,22 @@ class SqlBillRunRepository:
         with driver.cursor() as cursor, cursor.copy(f"COPY billed_charges ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([json.dumps(row[c]) if c == "source" else row[c] for c in columns])
+
+    def held_periods(self, before: str) -> list[tuple[str, str]]:
+        """(contract number, month) pairs of earlier runs that still have held charges."""
+        t = bt.held_periods.c
+        rows = self.session.execute(select(t.contract_number, t.period).where(t.period < before).order_by(t.period))
+        return [(r.contract_number, r.period) for r in rows]
+
+    def set_held(self, add: Iterable[tuple[str, str]], remove: Iterable[tuple[str, str]]) -> None:
+        """Record pairs that now hold charges and forget pairs that no longer do."""
+        t = bt.held_periods.c
+        for contract, period in set(remove):
+            self.session.execute(delete(bt.held_periods).where(t.contract_number == contract, t.period == period))
+        existing = {(r.contract_number, r.period) for r in self.session.execute(select(t.contract_number, t.period))}
+        rows = [{"contract_number": c, "period": p} for c, p in sorted(set(add) - existing)]
+        if rows:
+            self.session.execute(insert(bt.held_periods), rows)
 
     def charges_of_period(self, period: Period, contract_numbers: Sequence[str]) -> list[Charge]:
         """Billed charges of these contracts whose period lies in ``period`` (for the preview diff)."""

@@ -1,8 +1,8 @@
 """contracts, usage, service jobs, billing blocks, bill runs, reserve funds
 
 Revision ID: 0003
-Revises: 0001
-Create Date: 2026-11-23 10:17:51.747201
+Revises: 0002
+Create Date: 2026-11-23 10:38:58.614902
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import cashtrail.db.types
 from sqlalchemy.dialects import postgresql
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
@@ -51,6 +51,13 @@ def upgrade() -> None:
     with op.batch_alter_table('billing_blocks', schema=None) as batch_op:
         batch_op.create_index('ix_billing_blocks_target', ['scope', 'target'], unique=False)
 
+    op.create_table('held_periods',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('contract_number', sa.String(length=32), nullable=False),
+    sa.Column('period', sa.String(length=7), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_held_periods')),
+    sa.UniqueConstraint('contract_number', 'period', name=op.f('uq_held_periods_contract_number_period'))
+    )
     op.create_table('index_values',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('series', sa.String(length=32), nullable=False),
@@ -297,6 +304,7 @@ def downgrade() -> None:
 
     op.drop_table('meter_reads')
     op.drop_table('index_values')
+    op.drop_table('held_periods')
     with op.batch_alter_table('billing_blocks', schema=None) as batch_op:
         batch_op.drop_index('ix_billing_blocks_target')
 
