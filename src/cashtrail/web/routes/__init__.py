@@ -1,0 +1,1 @@
+"""Workbench routes, one module per domain; ``auth`` is the only one open without a session."""
