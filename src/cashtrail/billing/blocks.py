@@ -34,6 +34,10 @@ class BlockReason(StrEnum):
     MANUAL = "manual"
 
 
+#: The release reason of automatic blocks whose condition cleared; any other release is a person's decision.
+AUTO_RELEASE_REASON = "condition cleared on a later run"
+
+
 class Scope(StrEnum):
     CHARGE = "charge"
     CONTRACT = "contract"
@@ -67,6 +71,10 @@ class Block:
     release_reason: str | None = None
     automatic: bool = False
     id: int | None = None
+
+    def overrides(self) -> bool:
+        """True for an automatic block a person released: its condition no longer holds the charge."""
+        return self.automatic and self.released_at is not None and self.release_reason != AUTO_RELEASE_REASON
 
     def is_open(self, today: date) -> bool:
         """Open until released, or until its release date has come."""

@@ -164,8 +164,11 @@ def finalize(
     for charge in fresh:
         totals[charge.customer_number] += charge.amount.amount
     result.findings += amount_findings(totals, policy)
-    # Stored automatic blocks are this run's findings again (or cleared); only manual ones hold from storage.
-    held = open_targets([b for b in inputs.blocks if not b.automatic], result.findings, month.end)
+    # Stored automatic blocks are this run's findings again (or cleared); only manual ones hold from storage. An
+    # automatic block a person released overrides its finding (an accepted outlier is billed).
+    overridden = {(b.scope, b.target, b.reason) for b in inputs.blocks if b.overrides()}
+    holding = [f for f in result.findings if (f.scope, f.target, f.reason) not in overridden]
+    held = open_targets([b for b in inputs.blocks if not b.automatic], holding, month.end)
     reasons = _reasons_by_target(inputs.blocks, result.findings)
     ready = []
     for charge in fresh:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from cashtrail.audit.services import record
-from cashtrail.billing.blocks import Block, BlockPolicy, BlockReason, Finding, Scope
+from cashtrail.billing.blocks import AUTO_RELEASE_REASON, Block, BlockPolicy, BlockReason, Finding, Scope
 from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob
 from cashtrail.billing.meters import MeterRead, check_new_read
 from cashtrail.billing.run import (
@@ -57,7 +57,8 @@ def inputs_for(
     jobs = uow.service_jobs.for_contracts([c.number for c in contracts], month.end)
     series = {s for c in contracts if c.escalation for s in (c.escalation.labour_series, c.escalation.materials_series)}
     funds = uow.reserve_funds.balances({c.customer_number for c in contracts})
-    return RunInputs(contracts, reads, jobs, uow.indices.values(series), uow.blocks.unreleased(), funds)
+    blocks = [*uow.blocks.unreleased(), *uow.blocks.overriding()]
+    return RunInputs(contracts, reads, jobs, uow.indices.values(series), blocks, funds)
 
 
 def run_bill_run(
@@ -91,7 +92,7 @@ def run_bill_run(
 def _persist(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunResult, known: Sequence[Block]) -> None:
     now = clock.now()
     _release_cleared(uow, clock, actor, result, known)
-    seen = {(b.scope, b.target, b.reason) for b in known if b.released_at is None}
+    seen = {(b.scope, b.target, b.reason) for b in known if b.released_at is None or b.overrides()}
     for finding in result.findings:
         if (finding.scope, finding.target, finding.reason) not in seen:
             seen.add((finding.scope, finding.target, finding.reason))
@@ -139,7 +140,7 @@ def _release_cleared(uow: UnitOfWork, clock: Clock, actor: Actor, result: RunRes
         named = _MONTH_IN_TARGET.search(f"{block.target}:")
         rated = months.get(block.contract_number, set())
         if rated and (named is None or named[1] in rated):
-            block.release(actor.username, "condition cleared on a later run", clock.now())
+            block.release(actor.username, AUTO_RELEASE_REASON, clock.now())
             uow.blocks.save(block)
             record(
                 uow,

@@ -9,8 +9,11 @@ Index series for escalation are illustrative demo values (named ``DEMO-*``), not
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, time, timedelta
 from decimal import Decimal
+
+from sqlalchemy import select
 
 from cashtrail.billing.callouts import CalloutTerms, ClassRate, PartUsed, RateClass
 from cashtrail.billing.charges import ServiceJob
@@ -27,7 +30,7 @@ from cashtrail.bootstrap import App
 from cashtrail.contracts.escalation import EscalationClause
 from cashtrail.contracts.model import Contract, Device, FeeLine, Grouping, MaintenanceUnit, MeterPlan, Pooling
 from cashtrail.contracts.services import register_contract
-from cashtrail.contracts.terms import Frequency, Timing, add_months, month_period
+from cashtrail.contracts.terms import Frequency, Period, Timing, add_months, month_period
 from cashtrail.db import billing_tables as bt
 from cashtrail.demo.context import Chapter, Count, DemoContext
 from cashtrail.identity.model import Actor
@@ -151,10 +154,17 @@ def create_contracts(app: App, rng: random.Random, ctx: DemoContext) -> None:
         for build, prefix, every in builders:
             if i % every == (0 if prefix == "MPS" else 1 if prefix == "LFT" else 2):
                 number = f"{prefix}-{len(ctx.contracts) + 1:05d}"
-                register_contract(app.uow(), app.clock, system, build(number, customer, rng))
+                contract = build(number, customer, rng)  # built even when stored, to keep the random stream aligned
+                with app.uow() as uow:
+                    stored = uow.contracts.get_by_number(number) is not None
+                if not stored:
+                    register_contract(app.uow(), app.clock, system, contract)
                 ctx.contracts.append(number)
         ctx.progress(i + 1, len(euro))
     for customer in euro[1::24]:
+        with app.uow() as uow:
+            if uow.reserve_funds.get(customer) is not None:
+                continue
         open_reserve_fund(
             app.uow(), app.clock, system, customer, deposit=Decimal("2500.00"), warning_threshold=Decimal("500.00")
         )
@@ -178,10 +188,14 @@ def create_usage_and_bill(app: App, rng: random.Random, ctx: DemoContext) -> Non
     system = Actor.system()
     with app.uow() as uow:
         contracts = [uow.contracts.get_by_number(n) for n in ctx.contracts]
-    counters: dict[tuple[str, str], int] = {}
+        if uow.session.execute(select(bt.bill_runs.c.id).limit(1)).first() is not None:
+            return  # already billed on an earlier run of the demo; bill runs are the chapter's last step
+    counters: Meters = {}
+    volumes: Meters = {}
+    late: list[MeterRead] = []
     for step, label in enumerate(MONTHS):
         month = month_period(label)
-        reads = _month_reads(contracts, month, counters, rng, step)
+        reads = _month_reads(contracts, month, counters, volumes, rng, step, late)
         record_meter_reads(app.uow(), app.clock, system, reads, f"demo {label}")
         record_service_jobs(app.uow(), app.clock, system, _month_jobs(contracts, month, rng), f"demo {label}")
         if label == "2026-06":
@@ -199,29 +213,45 @@ def create_usage_and_bill(app: App, rng: random.Random, ctx: DemoContext) -> Non
         ctx.progress(step + 1, len(MONTHS))
 
 
-def _month_reads(contracts, month, counters, rng: random.Random, step: int) -> list[MeterRead]:  # type: ignore[no-untyped-def]
-    reads: list[MeterRead] = []
+Meters = dict[tuple[str, str], int]
+
+
+def _month_reads(
+    contracts: Sequence[Contract | None],
+    month: Period,
+    counters: Meters,
+    volumes: Meters,
+    rng: random.Random,
+    step: int,
+    late: list[MeterRead],
+) -> list[MeterRead]:
+    """The month's closing reads (plus last month's late ones); about 2 % arrive a month late."""
+    reads: list[MeterRead] = list(late)
+    late_now: list[MeterRead] = []
     for contract in (c for c in contracts if c is not None and c.kind == "mps"):
         for index, device in enumerate(contract.devices):
-            if device.installed_on > month.end or (rng.random() < 0.02 and step > 1):
-                continue  # not installed yet, or the read is missing this month
+            if device.installed_on > month.end:
+                continue
             for meter in device.meters:
                 key = (device.serial, meter)
                 if key not in counters:
-                    counters[key] = rng.randint(5_000, 200_000)
                     opened = (
                         device.installed_on if device.installed_on > month.start else month.start - timedelta(days=1)
                     )
+                    counters[key] = rng.randint(5_000, 200_000)
+                    volumes[key] = rng.randint(2_000, 8_000) if meter == "mono" else rng.randint(300, 1_800)
                     reads.append(MeterRead(opened, counters[key], device.serial, meter))
-                pages = rng.randint(1_500, 9_000) if meter == "mono" else rng.randint(200, 2_500)
+                pages = int(volumes[key] * rng.uniform(0.8, 1.25))
                 if index == 0 and step == 7 and contract.number.endswith("1"):
-                    pages *= 6  # an outlier month
+                    pages *= 6  # an outlier month: the worklist asks someone to confirm it
                 counters[key] += pages
-                reads.append(MeterRead(month.end, counters[key], device.serial, meter))
+                read = MeterRead(month.end, counters[key], device.serial, meter)
+                (late_now if step > 1 and rng.random() < 0.02 else reads).append(read)
+    late[:] = late_now
     return reads
 
 
-def _month_jobs(contracts, month, rng: random.Random) -> list[ServiceJob]:  # type: ignore[no-untyped-def]
+def _month_jobs(contracts: Sequence[Contract | None], month: Period, rng: random.Random) -> list[ServiceJob]:
     jobs: list[ServiceJob] = []
     for contract in (c for c in contracts if c is not None and c.kind == "maintenance"):
         for n in range(rng.randint(0, 2)):

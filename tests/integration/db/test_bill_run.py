@@ -254,3 +254,19 @@ def test_a_charge_held_in_one_month_is_billed_by_a_later_run_after_release(billi
     assert {"LIFT-1:2026-04:fee:L1", "LIFT-1:job:J1:0"} <= billed
     june = run_bill_run(billing.uow(), billing.clock, system, "2026-06")
     assert not {c.key for d in june.drafts for c in d.lines} & billed
+
+
+def test_releasing_an_automatic_outlier_block_bills_the_usage_and_it_is_not_blocked_again(billing, system):
+    reads = [MeterRead(date(2026, m, 28), 31_000 + 2_000 * (m - 4), "S1") for m in (5, 6, 7)]
+    reads += [MeterRead(date(2026, m, 28), 2_000 + 500 * (m - 4), "S2") for m in (5, 6, 7)]
+    reads += [MeterRead(date(2026, 8, 31), 80_000, "S1"), MeterRead(date(2026, 8, 31), 4_000, "S2")]
+    assert record_meter_reads(billing.uow(), billing.clock, system, reads, "history") == []
+    august = run_bill_run(billing.uow(), billing.clock, system, "2026-08")
+    outliers = [b for b in open_blocks(billing.uow(), system) if b.reason == "usage_outlier"]
+    assert outliers
+    assert any(c.kind == "usage" for c, _ in august.held)
+    for block in outliers:
+        release_block(billing.uow(), billing.clock, system, block.id, "customer confirmed a print campaign")
+    september = run_bill_run(billing.uow(), billing.clock, system, "2026-09")
+    assert any(c.key.startswith("MPS-1:2026-08:usage") for d in september.drafts for c in d.lines)
+    assert [b for b in open_blocks(billing.uow(), system) if b.reason == "usage_outlier"] == []

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from cashtrail.billing.blocks import Block
+from cashtrail.billing.blocks import AUTO_RELEASE_REASON, Block
 from cashtrail.billing.callouts import PartUsed, RateClass
 from cashtrail.billing.charges import Charge, ServiceJob
 from cashtrail.billing.meters import MeterRead
@@ -199,6 +199,14 @@ class SqlBlockRepository:
             self.session.execute(select(bt.billing_blocks).where(bt.billing_blocks.c.id == block_id)).mappings().first()
         )
         return None if row is None else Block(**dict(row))
+
+    def overriding(self) -> list[Block]:
+        """Automatic blocks a person released (they override the same finding on later runs)."""
+        t = bt.billing_blocks.c
+        query = select(bt.billing_blocks).where(
+            t.automatic.is_(True), t.released_at.is_not(None), t.release_reason != AUTO_RELEASE_REASON
+        )
+        return [Block(**dict(row)) for row in self.session.execute(query).mappings()]
 
     def unreleased(self) -> list[Block]:
         query = (
