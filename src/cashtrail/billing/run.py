@@ -272,6 +272,8 @@ def previous_month(month: Period) -> Period:
 
 def with_diff(result: RunResult, previous: Sequence[Charge]) -> RunResult:
     """Attach the diff between the previous month's billed charges and this run's charges."""
+    # Only this month's charges: earlier held months re-rated by the run are not "new" this month.
+    month_keys = {k for (_, month), keys in result.rated.items() if month == result.period for k in keys}
     current = [c for d in result.drafts for c in d.lines] + [c for c, _ in result.held]
-    result.diff = diff_runs(previous, current)
+    result.diff = diff_runs(previous, [c for c in current if not result.rated or c.key in month_keys])
     return result

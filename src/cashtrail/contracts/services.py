@@ -125,6 +125,15 @@ def base_key(key: str) -> str:
     return _VERSIONED.sub("", key)
 
 
+def list_contracts(
+    uow: UnitOfWork, actor: Actor, *, after_id: int | None = None, limit: int = 50, customer: str | None = None
+) -> list[Contract]:
+    """A page of contracts ordered by id, optionally of one customer."""
+    actor.require(Permission.CONTRACTS_READ)
+    with uow:
+        return uow.contracts.page(after_id=after_id, limit=limit, customer=customer)
+
+
 def corrections(billed: Sequence[Charge], recomputed: Sequence[Charge], version: int) -> list[Charge]:
     """Credit-and-rebill lines for billed charges whose amount changed under the contract's new version.
 

@@ -24,7 +24,12 @@ class NavEntry:
         return current_path == self.path or current_path.startswith(self.path + "/")
 
 
-NAV_ENTRIES: tuple[NavEntry, ...] = (NavEntry("Customers", "/customers", Permission.CUSTOMERS_READ),)
+NAV_ENTRIES: tuple[NavEntry, ...] = (
+    NavEntry("Customers", "/customers", Permission.CUSTOMERS_READ),
+    NavEntry("Contracts", "/contracts", Permission.CONTRACTS_READ),
+    NavEntry("Bill run", "/billing/preview", Permission.BILLING_RUN),
+    NavEntry("Billing blocks", "/billing/blocks", Permission.CONTRACTS_READ),
+)
 
 
 def visible_nav(actor: Actor) -> list[NavEntry]:

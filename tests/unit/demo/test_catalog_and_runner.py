@@ -41,7 +41,15 @@ def test_list_prices_round_like_a_price_book():
 
 def test_the_registered_chapters_run_master_data_first_then_billing():
     assert [c.name for c in default_chapters()] == [
-        "users", "products", "price-lists", "payment-terms", "customers", "contracts", "indices", "billing"]
+        "users",
+        "products",
+        "price-lists",
+        "payment-terms",
+        "customers",
+        "contracts",
+        "indices",
+        "billing",
+    ]
     assert [c.label for c in default_counts()][-1] == "audit events"
 
 
