@@ -72,3 +72,11 @@ def test_mounted_under_api_the_public_urls_locations_and_problem_instances_carry
     missing = client.get("/api/v1/customers/NOPE", headers=bearer(token))
     assert assert_problem(missing, status=404, code="customer.not_found")["instance"] == "/api/v1/customers/NOPE"
     assert client.get("/api/openapi.json").json()["openapi"].startswith("3.1.")
+
+
+def test_the_api_docs_page_loads_swagger_ui_from_our_static_files_not_a_cdn(client):
+    page = client.get("/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text
+    assert "/openapi.json" in page.text

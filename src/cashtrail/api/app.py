@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 
 from cashtrail import __version__
 from cashtrail.api.problems import install_problem_handlers
@@ -33,7 +35,7 @@ def create_api(app: App) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below with Swagger UI from our own static files, never a CDN
         redoc_url=None,
     )
     api.state.cashtrail = app
@@ -41,7 +43,23 @@ def create_api(app: App) -> FastAPI:
     for module in (me, customers, payment_terms, products, price_lists, audit, billing):
         api.include_router(module.router)
     _document_problems(api)
+    _serve_docs(api)
     return api
+
+
+def _serve_docs(api: FastAPI) -> None:
+    """Swagger UI at ``/docs`` with its files from the workbench's ``/static/vendor`` (installed by ``npm ci``)."""
+
+    @api.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        prefix = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{prefix}/openapi.json",
+            title="Cashtrail API",
+            swagger_js_url="/static/vendor/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui.css",
+            swagger_favicon_url="/static/img/favicon.svg",
+        )
 
 
 def _document_problems(api: FastAPI) -> None:
