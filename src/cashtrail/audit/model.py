@@ -32,7 +32,10 @@ def jsonable(value: object) -> object:
     """A JSON-friendly form of a snapshot value (Decimal, date and enums become strings)."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, Decimal | date | datetime):
+    if isinstance(value, Decimal):
+        # By value, not by scale: 50000 typed and 50000.0000 read back from NUMERIC(19,4) are the same amount.
+        return format(value.normalize(), "f")
+    if isinstance(value, date | datetime):
         return str(value)
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
@@ -47,7 +50,9 @@ def diff(before: dict[str, object] | None, after: dict[str, object] | None) -> d
     >>> diff({"a": 1, "b": 2}, {"a": 1, "b": 3})
     {'b': [2, 3]}
     >>> diff(None, {"a": Decimal("1.50")})
-    {'a': [None, '1.50']}
+    {'a': [None, '1.5']}
+    >>> diff({"a": Decimal("50000.0000")}, {"a": Decimal("50000")})
+    {}
     """
     old = before or {}
     new = after or {}
