@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from cashtrail.billing.callouts import PartUsed, RateClass, rate_job
+from cashtrail.billing.callouts import CalloutTerms, PartUsed, RateClass, rate_job, split_minutes
 from cashtrail.billing.meters import Usage
 from cashtrail.billing.usage import rate_usage, shortfall
 from cashtrail.contracts.model import Contract, Device, MeterPlan, Pooling
@@ -47,6 +47,16 @@ class ServiceJob:
     minutes: Mapping[RateClass, int]
     parts: tuple[PartUsed, ...] = ()
     back_reported: bool = True
+    travel: bool = True
+    started_at: datetime | None = None  # with ended_at and timezone: minutes are split by the contract's hours
+    ended_at: datetime | None = None
+    timezone: str = "Europe/Brussels"
+
+    def minutes_by_class(self, terms: CalloutTerms) -> dict[RateClass, int]:
+        """The minutes per rate class: as reported, or split from start and end in the site's timezone."""
+        if self.minutes or self.started_at is None or self.ended_at is None:
+            return dict(self.minutes)
+        return split_minutes(self.started_at, self.ended_at, self.timezone, terms)
 
 
 @dataclass(frozen=True)
@@ -288,7 +298,7 @@ def job_charges(
         if not job.back_reported or job.completed_on > month.end:
             continue
         kind = ChargeKind.REPAIR if job.kind == "repair" else ChargeKind.CALLOUT
-        for i, part in enumerate(rate_job(job.kind, dict(job.minutes), job.parts, terms)):
+        for i, part in enumerate(rate_job(job.kind, job.minutes_by_class(terms), job.parts, terms, travel=job.travel)):
             price = part.unit_price * escalation if part.kind == "labour" else part.unit_price
             formula = part.formula + (
                 f"; hourly rate escalated × {escalation}" if part.kind == "labour" and escalation != 1 else ""

@@ -138,3 +138,13 @@ def _usage_sorted(ordered: Sequence[MeterRead], period: Period) -> Usage:
         units += (read.old_meter_final or 0) - previous if replaced else read.value - previous
         previous = read.value
     return Usage(units, opening, inside[-1], inside[-1].kind == ReadKind.ESTIMATED)
+
+
+def estimate_closing(reads: Sequence[MeterRead], period: Period, min_days: int = 28) -> MeterRead | None:
+    """An estimated read at the end of ``period`` from the daily average of the reads before it, or None when
+    the history spans fewer than ``min_days`` days (too little to extrapolate)."""
+    before = sorted(r for r in reads if r.read_on < period.start and r.kind != ReadKind.REPLACEMENT)
+    if len(before) < 2 or (before[-1].read_on - before[0].read_on).days < min_days:
+        return None
+    daily = Decimal(before[-1].value - before[0].value) / (before[-1].read_on - before[0].read_on).days
+    return estimate_read(before[-1], period.end, max(daily, Decimal(0)))

@@ -27,7 +27,7 @@ from cashtrail.billing.blocks import (
 )
 from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob, fee_charges, job_charges, usage_charges
 from cashtrail.billing.grouping import Change, DraftInvoice, diff_runs, group_charges
-from cashtrail.billing.meters import MeterRead, Usage, monthly_usage
+from cashtrail.billing.meters import MeterRead, Usage, estimate_closing, monthly_usage, usage_between
 from cashtrail.contracts.escalation import escalation_factor, reference_month, revision_dates
 from cashtrail.contracts.model import Contract
 from cashtrail.contracts.reserve_fund import draw
@@ -87,6 +87,8 @@ class RunInputs:
     funds: Mapping[str, Decimal] = field(default_factory=dict)  # reserve-fund balance by customer number
     #: Earlier months of some contracts that still hold charges; the run rates them again so released charges flow.
     earlier: Sequence[tuple[str, str]] = ()
+    #: Estimated closing reads the rating made (filled while rating; stored by a real run so the next read trues up).
+    estimates: list[MeterRead] = field(default_factory=list)
 
 
 def parse_period(label: str) -> Period:
@@ -213,10 +215,17 @@ def contract_charges(
     factor, problem = escalation_for(contract, month, inputs.indices)
     usage: dict[tuple[str, str], Usage] = {}
     history: dict[tuple[str, str], list[int]] = {}
+    estimates = inputs.estimates
     months = _previous_months(month, 3) + [month]
     for device in contract.devices:
         for meter in device.meters:
-            *before, current = monthly_usage(inputs.reads.get((device.serial, meter), []), months)
+            reads = inputs.reads.get((device.serial, meter), [])
+            *before, current = monthly_usage(reads, months)
+            if current.closing is None and contract.estimate_missing_reads:
+                estimate = estimate_closing(reads, month)
+                if estimate is not None:
+                    current = usage_between([*reads, estimate], month)
+                    estimates.append(estimate)
             usage[(device.serial, meter)] = current
             history[(device.serial, meter)] = [u.units for u in before if u.closing is not None]
     jobs = inputs.jobs.get(contract.number, [])

@@ -84,6 +84,8 @@ def run_bill_run(
         if preview:
             previous = uow.bill_runs.charges_of_period(previous_month(month), [c.number for c in inputs.contracts])
             return with_diff(result, previous)
+        for estimate in inputs.estimates:
+            uow.meter_reads.upsert(estimate, f"estimated by the {period} bill run")
         _persist(uow, clock, actor, result, inputs.blocks)
         uow.commit()
         return result

@@ -121,6 +121,7 @@ class Contract:
     minimum_invoice_amount: Decimal = Decimal(0)
     status: str = ContractStatus.ACTIVE
     version: int = 1
+    estimate_missing_reads: bool = False  # bill a missing closing read from the trailing average, trued up later
     toner_included: bool = False
     coverage_allowance_percent: Decimal | None = None
     pooling: str = Pooling.POOLED

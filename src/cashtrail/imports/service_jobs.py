@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cashtrail.billing.callouts import PartUsed, RateClass
 from cashtrail.billing.charges import ServiceJob
@@ -51,8 +53,42 @@ SPEC = KindSpec(
             "true",
             default=True,
         ),
+        Column("travel", Flag(), "Whether the contract's travel fee applies; blank means true.", "true", default=True),
+        Column(
+            "started_at",
+            Text(40),
+            "When work started, ISO 8601 with offset; with `ended_at` and no minutes, the minutes are split into rate "
+            "classes by the contract's business hours.",
+            "2026-04-03T18:10:00+02:00",
+            default="",
+        ),
+        Column("ended_at", Text(40), "When work ended, ISO 8601 with offset.", "2026-04-03T19:05:00+02:00", default=""),
+        Column("timezone", Text(40), "The site's timezone; blank means Europe/Brussels.", "Europe/Paris", default=""),
     ),
 )
+
+
+def _times(row: ParsedRow) -> tuple[datetime | None, datetime | None, str, FieldError | None]:
+    """The job's start, end and timezone, or the problem with them."""
+    zone = row.text("timezone") or "Europe/Brussels"
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None, None, zone, row.error("timezone", "is not an IANA timezone", zone)
+    raw = {name: row.text(name) for name in ("started_at", "ended_at")}
+    if not any(raw.values()):
+        return None, None, zone, None
+    parsed: dict[str, datetime] = {}
+    for name, text in raw.items():
+        try:
+            parsed[name] = datetime.fromisoformat(text)
+        except ValueError:
+            return None, None, zone, row.error(name, "is not an ISO 8601 date-time", text)
+        if parsed[name].tzinfo is None:
+            return None, None, zone, row.error(name, "needs a UTC offset, e.g. +02:00", text)
+    if parsed["ended_at"] < parsed["started_at"]:
+        return None, None, zone, row.error("ended_at", "is before started_at", raw["ended_at"])
+    return parsed["started_at"], parsed["ended_at"], zone, None
 
 
 @dataclass
@@ -105,13 +141,28 @@ def prepare(uow: UnitOfWork, rows: Sequence[ParsedRow]) -> tuple[Batch, list[Fie
         except ValueError as exc:
             errors.append(row.error("parts", str(exc), row.text("parts")))
             continue
+        started, ended, zone, problem = _times(row)
+        if problem is not None:
+            errors.append(problem)
+            continue
         minutes = {cls: row.integer(name) or 0 for cls, name in _MINUTES.items() if row.integer(name)}
         completed = row.day("completed_on")
         if completed is None:  # pragma: no cover - required column
             continue
         key = SPEC.external_id(row)
         batch.jobs[key] = ServiceJob(
-            key, contract, unit, row.text("kind"), completed, minutes, parts, row.flag("back_reported", default=True)
+            key,
+            contract,
+            unit,
+            row.text("kind"),
+            completed,
+            minutes,
+            parts,
+            row.flag("back_reported", default=True),
+            row.flag("travel", default=True),
+            started,
+            ended,
+            zone,
         )
         batch.planned.append(Planned(row.row, key, content_hash(SPEC, row), key in stored))
     return batch, errors

@@ -270,3 +270,39 @@ def test_releasing_an_automatic_outlier_block_bills_the_usage_and_it_is_not_bloc
     september = run_bill_run(billing.uow(), billing.clock, system, "2026-09")
     assert any(c.key.startswith("MPS-1:2026-08:usage") for d in september.drafts for c in d.lines)
     assert [b for b in open_blocks(billing.uow(), system) if b.reason == "usage_outlier"] == []
+
+
+def test_a_missing_read_is_estimated_when_the_contract_allows_and_trued_up_by_the_next_read(app, system):
+    factories.customer(app, number="C9")
+    register_contract(
+        app.uow(),
+        app.clock,
+        system,
+        Contract(
+            number="MPS-9",
+            customer_number="C9",
+            kind="mps",
+            currency="EUR",
+            start_date=date(2026, 1, 1),
+            estimate_missing_reads=True,
+            meter_plans=[MeterPlan("mono", (Tier(None, Decimal("0.01")),))],
+            devices=[Device("E1", "MX", "HQ", date(2026, 1, 1))],
+        ),
+    )
+    record_meter_reads(
+        app.uow(),
+        app.clock,
+        system,
+        [MeterRead(date(2026, 1, 31), 10_000, "E1"), MeterRead(date(2026, 3, 2), 13_000, "E1")],
+        "history",
+    )
+    # No April read: 3,000 pages over 30 days = 100 a day → estimate on 30 April = 13,000 + 59 × 100 = 18,900.
+    april = run_bill_run(app.uow(), app.clock, system, "2026-04")
+    [usage] = [c for d in april.drafts for c in d.lines if c.kind == "usage"]
+    assert usage.quantity == Decimal(18_900 - 13_000)
+    assert "(estimated)" in usage.source["E1"]
+    # The real May read of 21,000 bills May as real − estimate: 2,100 pages.
+    record_meter_reads(app.uow(), app.clock, system, [MeterRead(date(2026, 5, 31), 21_000, "E1")], "may")
+    may = run_bill_run(app.uow(), app.clock, system, "2026-05")
+    [true_up] = [c for d in may.drafts for c in d.lines if c.kind == "usage"]
+    assert true_up.quantity == Decimal(2_100)

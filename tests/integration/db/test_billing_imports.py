@@ -182,3 +182,40 @@ def test_a_back_dated_read_above_a_stored_later_read_is_refused(contracts, syste
         _import(contracts, system, "meter-reads", factories.csv_file(tmp_path / "late.csv", late))
     assert [(e.row, e.field) for e in caught.value.errors] == [(2, "value")]
     assert "later read 3500" in caught.value.errors[0].message
+
+
+def test_a_job_with_start_and_end_is_split_into_rate_classes_by_the_contracts_hours(contracts, system, tmp_path):
+    jobs = [
+        {
+            "job_id": "WO-7",
+            "contract": "LIFT-1",
+            "unit": "L1",
+            "kind": "breakdown",
+            "completed_on": "2026-04-14",
+            "started_at": "2026-04-14T16:20:00+02:00",
+            "ended_at": "2026-04-14T18:05:00+02:00",
+            "travel": "false",
+        }
+    ]
+    assert _import(contracts, system, "service-jobs", factories.csv_file(tmp_path / "jobs.csv", jobs)).created == 1
+    result = run_bill_run(contracts.uow(), contracts.clock, system, "2026-04", preview=True)
+    lines = [(c.description, str(c.amount.amount)) for d in result.drafts for c in d.lines if c.kind == "callout"]
+    # 16:20–17:00 normal 40 → 45 min at 80 = 60.00; 17:00–18:05 out of hours 65 → 75 min at 80 (no multiplier) = 100.00
+    assert lines == [("Labour normal (job WO-7)", "60.00"), ("Labour out of hours (job WO-7)", "100.00")]
+
+
+def test_a_job_ending_before_it_starts_is_refused(contracts, system, tmp_path):
+    jobs = [
+        {
+            "job_id": "WO-8",
+            "contract": "LIFT-1",
+            "unit": "L1",
+            "kind": "breakdown",
+            "completed_on": "2026-04-14",
+            "started_at": "2026-04-14T18:00:00+02:00",
+            "ended_at": "2026-04-14T17:00:00+02:00",
+        }
+    ]
+    with pytest.raises(ValidationFailed) as caught:
+        _import(contracts, system, "service-jobs", factories.csv_file(tmp_path / "jobs.csv", jobs))
+    assert [(e.row, e.field) for e in caught.value.errors] == [(2, "ended_at")]

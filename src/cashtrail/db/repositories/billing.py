@@ -109,6 +109,10 @@ class SqlServiceJobRepository:
                 "kind": job.kind,
                 "completed_on": job.completed_on,
                 "back_reported": job.back_reported,
+                "travel": job.travel,
+                "started_at": job.started_at,
+                "ended_at": job.ended_at,
+                "timezone": job.timezone,
                 "minutes": {k.value: v for k, v in job.minutes.items()},
                 "parts": [[p.sku, str(p.quantity), str(p.list_price)] for p in job.parts],
             }
@@ -146,6 +150,10 @@ class SqlServiceJobRepository:
                         {RateClass(k): int(v) for k, v in r.minutes.items()},
                         tuple(PartUsed(s, Decimal(q), Decimal(p)) for s, q, p in r.parts),
                         r.back_reported,
+                        r.travel,
+                        r.started_at,
+                        r.ended_at,
+                        r.timezone,
                     )
                 )
         return found

@@ -39,6 +39,7 @@ _HEADER = (
     "minimum_invoice_amount",
     "status",
     "version",
+    "estimate_missing_reads",
     "toner_included",
     "coverage_allowance_percent",
     "pooling",

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 10:38:58.614902
+Create Date: 2026-11-23 10:51:13.866429
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ def upgrade() -> None:
     sa.Column('minimum_invoice_amount', cashtrail.db.types.DecimalText(19, 4), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('estimate_missing_reads', sa.Boolean(), nullable=False),
     sa.Column('toner_included', sa.Boolean(), nullable=False),
     sa.Column('coverage_allowance_percent', cashtrail.db.types.DecimalText(7, 4), nullable=True),
     sa.Column('pooling', sa.String(length=16), nullable=False),
@@ -250,6 +251,10 @@ def upgrade() -> None:
     sa.Column('minutes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('parts', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('back_reported', sa.Boolean(), nullable=False),
+    sa.Column('travel', sa.Boolean(), nullable=False),
+    sa.Column('started_at', cashtrail.db.types.UtcDateTime(), nullable=True),
+    sa.Column('ended_at', cashtrail.db.types.UtcDateTime(), nullable=True),
+    sa.Column('timezone', sa.String(length=40), nullable=False),
     sa.ForeignKeyConstraint(['contract_number'], ['contracts.number'], name=op.f('fk_service_jobs_contract_number_contracts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_service_jobs')),
     sa.UniqueConstraint('job_id', name=op.f('uq_service_jobs_job_id'))
