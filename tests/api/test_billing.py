@@ -81,3 +81,33 @@ def test_releasing_an_unknown_block_is_a_404_problem(app, system, client):
     headers = _setup(app, system)
     response = client.post("/v1/billing/blocks/999/release", json={"reason": "x"}, headers=headers)
     assert (response.status_code, response.json()["code"]) == (404, "block.not_found")
+
+
+def test_a_customer_over_the_amount_threshold_is_held_with_its_reason(app, system, client):
+    headers = _setup(app, system)
+    body = client.post(
+        "/v1/billing/runs",
+        json={"period": "2026-04", "preview": True, "max_amount_per_customer": "200.00"},
+        headers=headers,
+    ).json()
+    assert body["drafts"] == []
+    assert body["held"][0]["reasons"] == ["amount_over_threshold: run total 205.00 exceeds the threshold 200.00"]
+    bad = client.post("/v1/billing/runs", json={"period": "2026-04", "max_amount_per_customer": 200}, headers=headers)
+    assert bad.status_code == 422
+
+
+def test_a_correction_after_an_amendment_returns_the_reversal_and_rebill(app, system, client):
+    from cashtrail.contracts.services import amend_contract, get_contract
+
+    headers = _setup(app, system)
+    client.post("/v1/billing/runs", json={"period": "2026-04"}, headers=headers)
+    contract = get_contract(app.uow(), system, "LIFT-1")
+    contract.units = [MaintenanceUnit("L1", "Tower", "Lift A", Decimal("215.00"), date(2026, 1, 1))]
+    amend_contract(app.uow(), app.clock, system, contract, reason="fee agreed in April")
+    response = client.post("/v1/billing/corrections", json={"contract": "LIFT-1", "period": "2026-04"}, headers=headers)
+    assert [(line["key"], line["amount"]) for line in response.json()["lines"]] == [
+        ("LIFT-1:2026-04:fee:L1:rev:v2", "-205.00"),
+        ("LIFT-1:2026-04:fee:L1:v2", "215.00"),
+    ]
+    again = client.post("/v1/billing/corrections", json={"contract": "LIFT-1", "period": "2026-04"}, headers=headers)
+    assert again.json()["lines"] == []

@@ -7,9 +7,17 @@ from datetime import date
 import typer
 from rich.progress import Progress
 
+from cashtrail.billing.blocks import BlockPolicy
 from cashtrail.billing.run import RunResult
-from cashtrail.billing.services import open_blocks, place_block, release_block, run_bill_run
+from cashtrail.billing.services import (
+    correct_billed_period,
+    open_blocks,
+    place_block,
+    release_block,
+    run_bill_run,
+)
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
+from cashtrail.money import D
 
 bill_app = typer.Typer(help="Bill runs and billing blocks.", no_args_is_help=True)
 
@@ -91,13 +99,21 @@ def _as_data(result: RunResult) -> dict[str, object]:
 def bill_run(
     period: str = typer.Option(..., help="The month to bill, YYYY-MM."),
     preview: bool = typer.Option(False, "--preview", help="Compute and show, write nothing."),
+    max_per_customer: str = typer.Option(None, help="Hold customers whose run total exceeds this amount."),
+    real_reads_only: bool = typer.Option(False, "--real-reads-only", help="Hold usage billed from estimated reads."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Bill every charge due in PERIOD: fees, usage, minimums, callouts and repairs; blocked charges are held."""
     cashtrail = get_app()
     with handled(), Progress(console=err, transient=True) as progress:
+        policy = BlockPolicy(
+            allow_estimates=not real_reads_only,
+            max_amount_per_customer=D(max_per_customer) if max_per_customer else None,
+        )
         progress.add_task(f"Billing {period}", total=None)
-        result = run_bill_run(cashtrail.uow(), cashtrail.clock, actor(cashtrail), period, preview=preview)
+        result = run_bill_run(
+            cashtrail.uow(), cashtrail.clock, actor(cashtrail), period, preview=preview, policy=policy
+        )
     emit(_as_data(result), as_json=as_json, render=lambda _: _render_run(result))
 
 
@@ -176,3 +192,28 @@ def bill_release(block_id: int, reason: str = typer.Option(..., help="Why the bl
     with handled():
         release_block(cashtrail.uow(), cashtrail.clock, actor(cashtrail), block_id, reason)
     out.print(f"Block {block_id} released")
+
+
+@bill_app.command("correct")
+def bill_correct(
+    contract: str = typer.Option(..., help="The amended contract's number."),
+    period: str = typer.Option(..., help="A billed month, YYYY-MM."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Re-rate a billed month under the contract's current version: a credit draft and a rebill draft."""
+    cashtrail = get_app()
+    with handled():
+        lines = correct_billed_period(cashtrail.uow(), cashtrail.clock, actor(cashtrail), contract, period)
+    rows = [
+        {"key": c.key, "description": c.description, "amount": str(c.amount.amount), "currency": c.amount.currency}
+        for c in lines
+    ]
+    emit(
+        rows,
+        as_json=as_json,
+        render=lambda data: table(
+            f"Corrections of {contract} for {period}" if data else f"{contract} {period}: nothing to correct",
+            ["key", "description", "amount"],
+            [[r["key"], r["description"], r["amount"]] for r in data],
+        ),
+    )

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
 from cashtrail.api.deps import CashtrailApp, CurrentActor
 from cashtrail.api.problems import COMMON_PROBLEMS
-from cashtrail.api.schemas.billing import BillRunIn, BillRunOut, BlockIn, BlockList, BlockOut, ReleaseIn
-from cashtrail.billing.services import open_blocks, place_block, release_block, run_bill_run
+from cashtrail.api.schemas.billing import (
+    BillRunIn,
+    BillRunOut,
+    BlockIn,
+    BlockList,
+    BlockOut,
+    ChargeOut,
+    CorrectionIn,
+    CorrectionOut,
+    ReleaseIn,
+)
+from cashtrail.billing.blocks import BlockPolicy
+from cashtrail.billing.services import correct_billed_period, open_blocks, place_block, release_block, run_bill_run
 
 router = APIRouter(prefix="/v1/billing", tags=["billing"], responses=COMMON_PROBLEMS)
 
@@ -17,7 +29,18 @@ router = APIRouter(prefix="/v1/billing", tags=["billing"], responses=COMMON_PROB
 @router.post("/runs", summary="Run (or preview) the bill run of a month")
 def bill_run(body: BillRunIn, app: CashtrailApp, actor: CurrentActor) -> BillRunOut:
     """Bill every charge due in the month; with ``preview`` nothing is written. Re-running bills nothing twice."""
-    return BillRunOut.of(run_bill_run(app.uow(), app.clock, actor, body.period, preview=body.preview))
+    policy = BlockPolicy(
+        allow_estimates=not body.real_reads_only,
+        max_amount_per_customer=Decimal(body.max_amount_per_customer) if body.max_amount_per_customer else None,
+    )
+    return BillRunOut.of(run_bill_run(app.uow(), app.clock, actor, body.period, preview=body.preview, policy=policy))
+
+
+@router.post("/corrections", summary="Credit and rebill a billed month after a contract amendment")
+def correct(body: CorrectionIn, app: CashtrailApp, actor: CurrentActor) -> CorrectionOut:
+    """Re-rate the month under the contract's current version; returns the reversal and rebill lines written."""
+    lines = correct_billed_period(app.uow(), app.clock, actor, body.contract, body.period)
+    return CorrectionOut(lines=[ChargeOut.of(c) for c in lines])
 
 
 @router.get("/blocks", summary="The billing-blocks worklist")

@@ -76,6 +76,20 @@ class BillRunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     period: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-04"])
     preview: bool = False
+    max_amount_per_customer: str | None = Field(
+        default=None, pattern=r"^\d+(\.\d{1,4})?$", description="Hold customers whose run total exceeds it."
+    )
+    real_reads_only: bool = Field(default=False, description="Hold usage billed from estimated reads.")
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    contract: str = Field(min_length=1, max_length=32)
+    period: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-04"])
+
+
+class CorrectionOut(BaseModel):
+    lines: list[ChargeOut]
 
 
 class BillRunOut(BaseModel):
