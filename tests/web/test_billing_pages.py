@@ -9,7 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from cashtrail.billing.services import open_blocks
+from cashtrail.billing.block_services import open_blocks
 from cashtrail.contracts.model import Contract, MaintenanceUnit
 from cashtrail.contracts.services import register_contract
 from tests import factories

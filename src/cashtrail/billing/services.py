@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from cashtrail.audit.services import record
-from cashtrail.billing.blocks import AUTO_RELEASE_REASON, Block, BlockPolicy, BlockReason, Finding, Scope
-from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob
-from cashtrail.billing.meters import MeterRead, check_new_read
+from cashtrail.billing.blocks import AUTO_RELEASE_REASON, Block, BlockPolicy, Finding
+from cashtrail.billing.charges import Charge, ChargeKind
 from cashtrail.billing.run import (
     READ_WINDOW_DAYS,
     RunInputs,
@@ -25,17 +24,11 @@ from cashtrail.billing.run import (
 )
 from cashtrail.clock import Clock
 from cashtrail.contracts.model import Contract
-from cashtrail.contracts.reserve_fund import FundStatus, fund_status
 from cashtrail.contracts.services import corrections
 from cashtrail.contracts.terms import Period, month_period
-from cashtrail.errors import FieldError, NotFound, ValidationFailed
+from cashtrail.errors import NotFound
 from cashtrail.identity.model import Actor, Permission
-from cashtrail.money import Money
 from cashtrail.ports import UnitOfWork
-
-
-class BlockNotFound(NotFound):
-    code = "block.not_found"
 
 
 def load_inputs(uow: UnitOfWork, month: Period, customers: tuple[str, str] | None) -> RunInputs:
@@ -169,169 +162,6 @@ def _auto_block(finding: Finding, actor: Actor, now: datetime) -> Block:
         contract_number=finding.contract_number,
         automatic=True,
     )
-
-
-def place_block(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    *,
-    scope: str,
-    target: str,
-    reason: str,
-    owner: str,
-    release_on: date | None = None,
-) -> Block:
-    """Stop billing of a charge, contract or customer by hand (a "stop invoice" instruction)."""
-    actor.require(Permission.BILLING_BLOCK)
-    errors = []
-    if scope not in Scope.__members__.values():
-        errors.append(FieldError("scope", f"must be one of {', '.join(Scope)}", value=scope))
-    if not reason.strip():
-        errors.append(FieldError("reason", "is required"))
-    if not target.strip():
-        errors.append(FieldError("target", "is required"))
-    if errors:
-        raise ValidationFailed("invalid billing block", code="billing_block.invalid", errors=errors)
-    block = Block(
-        scope,
-        target.strip(),
-        BlockReason.MANUAL,
-        reason.strip(),
-        owner or actor.username,
-        clock.now(),
-        actor.username,
-        release_on=release_on,
-    )
-    with uow:
-        uow.blocks.add(block)
-        record(
-            uow,
-            clock,
-            actor,
-            "billing_block.placed",
-            "billing_block",
-            block.id,
-            after={
-                "scope": scope,
-                "target": block.target,
-                "reason": block.reason,
-                "detail": block.detail,
-                "owner": block.owner,
-                "release_on": release_on,
-            },
-            reason=block.detail,
-        )
-        uow.commit()
-    return block
-
-
-def release_block(uow: UnitOfWork, clock: Clock, actor: Actor, block_id: int, reason: str) -> Block:
-    """Release a block with a reason; its charges flow into the next run."""
-    actor.require(Permission.BILLING_BLOCK)
-    with uow:
-        block = uow.blocks.get(block_id)
-        if block is None:
-            raise BlockNotFound(f"billing block {block_id} not found", block_id=block_id)
-        block.release(actor.username, reason, clock.now())
-        uow.blocks.save(block)
-        record(
-            uow,
-            clock,
-            actor,
-            "billing_block.released",
-            "billing_block",
-            block_id,
-            before={"released": False},
-            after={"released": True},
-            reason=block.release_reason,
-        )
-        uow.commit()
-    return block
-
-
-def open_blocks(uow: UnitOfWork, actor: Actor) -> list[Block]:
-    """The billing-blocks worklist: every block not released yet."""
-    actor.require(Permission.CONTRACTS_READ)
-    with uow:
-        return uow.blocks.unreleased()
-
-
-def record_meter_reads(
-    uow: UnitOfWork, clock: Clock, actor: Actor, reads: Sequence[MeterRead], source: str
-) -> list[FieldError]:
-    """Store meter reads after checking each against the latest stored or earlier read; all or nothing."""
-    actor.require(Permission.USAGE_WRITE)
-    with uow:
-        latest = uow.meter_reads.latest({(r.serial, r.meter_type) for r in reads})
-        errors: list[FieldError] = []
-        for read in sorted(reads, key=lambda r: (r.serial, r.meter_type, r.read_on)):
-            problem = check_new_read(latest.get((read.serial, read.meter_type)), read)
-            if problem is not None:
-                problem.source = f"{read.serial}/{read.meter_type} {read.read_on}"
-                errors.append(problem)
-            else:
-                latest[(read.serial, read.meter_type)] = read
-        if errors:
-            return errors
-        uow.meter_reads.add_many(reads, source)
-        record(uow, clock, actor, "meter_reads.recorded", "meter_reads", source, after={"reads": len(reads)})
-        uow.commit()
-    return []
-
-
-def record_service_jobs(uow: UnitOfWork, clock: Clock, actor: Actor, jobs: Sequence[ServiceJob], source: str) -> None:
-    """Store or update back-reported service jobs."""
-    actor.require(Permission.USAGE_WRITE)
-    with uow:
-        uow.service_jobs.upsert_many(jobs)
-        record(uow, clock, actor, "service_jobs.recorded", "service_jobs", source, after={"jobs": len(jobs)})
-        uow.commit()
-
-
-def open_reserve_fund(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    customer_number: str,
-    *,
-    deposit: Decimal,
-    warning_threshold: Decimal = Decimal(0),
-) -> None:
-    """Open a customer's reserve fund (in the customer's currency) with a first prepaid deposit."""
-    actor.require(Permission.CONTRACTS_WRITE)
-    with uow:
-        customer = uow.customers.get_by_number(customer_number)
-        if customer is None:
-            raise NotFound(f"customer {customer_number} not found", code="customer.not_found")
-        if uow.reserve_funds.get(customer_number) is None:
-            uow.reserve_funds.open(customer_number, customer.currency, warning_threshold)
-        uow.reserve_funds.move(customer_number, deposit, clock.now(), "prepaid deposit")
-        record(uow, clock, actor, "reserve_fund.deposited", "reserve_fund", customer_number, after={"deposit": deposit})
-        uow.commit()
-
-
-def reserve_fund(uow: UnitOfWork, actor: Actor, customer_number: str) -> FundView:
-    """A customer's fund: balance, status and movements."""
-    actor.require(Permission.CONTRACTS_READ)
-    with uow:
-        fund = uow.reserve_funds.get(customer_number)
-        if fund is None:
-            raise NotFound(f"customer {customer_number} has no reserve fund", code="reserve_fund.not_found")
-        return FundView(
-            customer_number,
-            Money(fund["balance"], fund["currency"]),
-            fund_status(fund["balance"], fund["warning_threshold"]),
-            uow.reserve_funds.movements(customer_number),
-        )
-
-
-@dataclass(frozen=True)
-class FundView:
-    customer_number: str
-    balance: Money
-    status: FundStatus
-    movements: list[dict[str, object]]
 
 
 def correct_billed_period(

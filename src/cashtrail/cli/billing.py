@@ -7,15 +7,10 @@ from datetime import date
 import typer
 from rich.progress import Progress
 
+from cashtrail.billing.block_services import open_blocks, place_block, release_block
 from cashtrail.billing.blocks import BlockPolicy
 from cashtrail.billing.run import RunResult
-from cashtrail.billing.services import (
-    correct_billed_period,
-    open_blocks,
-    place_block,
-    release_block,
-    run_bill_run,
-)
+from cashtrail.billing.services import correct_billed_period, run_bill_run
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
 from cashtrail.money import D
 

@@ -9,18 +9,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
-from cashtrail.db.repositories.billing import (
-    SqlBillRunRepository,
-    SqlBlockRepository,
-    SqlIndexRepository,
-    SqlMeterReadRepository,
-    SqlReserveFundRepository,
-    SqlServiceJobRepository,
-)
+from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
+from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
 
 
 class SqlUnitOfWork:

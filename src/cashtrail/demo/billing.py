@@ -15,17 +15,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from cashtrail.billing.block_services import place_block
 from cashtrail.billing.callouts import CalloutTerms, ClassRate, PartUsed, RateClass
 from cashtrail.billing.charges import ServiceJob
+from cashtrail.billing.fund_services import open_reserve_fund
 from cashtrail.billing.meters import MeterRead
-from cashtrail.billing.services import (
-    open_reserve_fund,
-    place_block,
-    record_meter_reads,
-    record_service_jobs,
-    run_bill_run,
-)
+from cashtrail.billing.services import run_bill_run
 from cashtrail.billing.usage import Tier, TierMode
+from cashtrail.billing.usage_services import record_meter_reads, record_service_jobs
 from cashtrail.bootstrap import App
 from cashtrail.contracts.escalation import EscalationClause
 from cashtrail.contracts.model import Contract, Device, FeeLine, Grouping, MaintenanceUnit, MeterPlan, Pooling

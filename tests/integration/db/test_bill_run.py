@@ -8,18 +8,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from cashtrail.billing.block_services import open_blocks, place_block, release_block
 from cashtrail.billing.callouts import CalloutTerms, RateClass
 from cashtrail.billing.charges import ServiceJob
 from cashtrail.billing.meters import MeterRead
-from cashtrail.billing.services import (
-    open_blocks,
-    place_block,
-    record_meter_reads,
-    record_service_jobs,
-    release_block,
-    run_bill_run,
-)
+from cashtrail.billing.services import run_bill_run
 from cashtrail.billing.usage import Tier
+from cashtrail.billing.usage_services import record_meter_reads, record_service_jobs
 from cashtrail.contracts.model import Contract, Device, MaintenanceUnit, MeterPlan
 from cashtrail.contracts.services import amend_contract, get_contract, register_contract
 from cashtrail.db import billing_tables as bt
@@ -186,7 +181,7 @@ def test_an_amendment_raises_the_version_and_is_audited_with_its_reason(billing,
 
 
 def test_a_repair_draws_down_the_reserve_fund_before_it_is_invoiced(billing, system):
-    from cashtrail.billing.services import open_reserve_fund, reserve_fund
+    from cashtrail.billing.fund_services import open_reserve_fund, reserve_fund
 
     open_reserve_fund(
         billing.uow(), billing.clock, system, "C2", deposit=Decimal("150.00"), warning_threshold=Decimal("100")

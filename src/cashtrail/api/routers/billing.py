@@ -20,8 +20,9 @@ from cashtrail.api.schemas.billing import (
     CorrectionOut,
     ReleaseIn,
 )
+from cashtrail.billing.block_services import open_blocks, place_block, release_block
 from cashtrail.billing.blocks import BlockPolicy
-from cashtrail.billing.services import correct_billed_period, open_blocks, place_block, release_block, run_bill_run
+from cashtrail.billing.services import correct_billed_period, run_bill_run
 
 router = APIRouter(prefix="/v1/billing", tags=["billing"], responses=COMMON_PROBLEMS)
 

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from cashtrail.billing.block_services import open_blocks, place_block, release_block
 from cashtrail.billing.blocks import Block
-from cashtrail.billing.services import open_blocks, place_block, release_block, run_bill_run
+from cashtrail.billing.services import run_bill_run
 from cashtrail.contracts.services import get_contract, list_contracts
 from cashtrail.contracts.terms import add_months
 from cashtrail.web.export import Column, xlsx_response
