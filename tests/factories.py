@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from cashtrail.bootstrap import App
 from cashtrail.catalog.model import Product
+from cashtrail.contracts.model import Contract
 from cashtrail.identity.model import Actor, User
 from cashtrail.identity.services import create_user
 from cashtrail.parties.model import Address, Contact, Customer, PaymentTerms
@@ -167,3 +169,47 @@ def belgian_vat(*, seed: int) -> str:
     base = 2_000_000 + seed % 10**7
     digits = f"{base:08d}"
     return f"BE{digits}{97 - int(digits) % 97:02d}"
+
+
+# --- Contracts ---
+
+
+def lift_contract(
+    app: App,
+    *,
+    number: str = "LIFT-1",
+    customer: str = "C1",
+    fee: str = "205.00",
+    callout_rate: str | None = None,
+    units: Sequence[str] = ("L1",),
+) -> Contract:
+    """A maintenance contract from 2026-01-01, monthly in advance, one fee per unit; callout terms (minimum 60
+    minutes, rounded to 15) when ``callout_rate`` is given."""
+    from cashtrail.billing.callouts import CalloutTerms
+    from cashtrail.contracts.model import MaintenanceUnit
+    from cashtrail.contracts.services import register_contract
+
+    terms = (
+        None
+        if callout_rate is None
+        else CalloutTerms(normal_hourly_rate=Decimal(callout_rate), minimum_minutes=60, increment_minutes=15)
+    )
+    return register_contract(
+        app.uow(),
+        app.clock,
+        Actor.system(),
+        Contract(
+            number=number,
+            customer_number=customer,
+            kind="maintenance",
+            currency="EUR",
+            start_date=date(2026, 1, 1),
+            units=[
+                MaintenanceUnit(
+                    u, "Tower", f"Lift {u[-1]}" if len(units) > 1 else "Lift A", Decimal(fee), date(2026, 1, 1)
+                )
+                for u in units
+            ],
+            callout_terms=terms,
+        ),
+    )

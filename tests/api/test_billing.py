@@ -5,26 +5,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from cashtrail.contracts.model import Contract, MaintenanceUnit
-from cashtrail.contracts.services import register_contract
+from cashtrail.contracts.model import MaintenanceUnit
 from tests import factories
 
 
 def _setup(app, system) -> dict[str, str]:
     factories.customer(app, number="C1")
-    register_contract(
-        app.uow(),
-        app.clock,
-        system,
-        Contract(
-            number="LIFT-1",
-            customer_number="C1",
-            kind="maintenance",
-            currency="EUR",
-            start_date=date(2026, 1, 1),
-            units=[MaintenanceUnit("L1", "Tower", "Lift A", Decimal("205.00"), date(2026, 1, 1))],
-        ),
-    )
+    factories.lift_contract(app)
     token = factories.api_token(app, username="pat", roles=["pre_billing"])
     return {"Authorization": f"Bearer {token}"}
 

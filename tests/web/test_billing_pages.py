@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import io
-from datetime import date
-from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from cashtrail.billing.block_services import open_blocks
-from cashtrail.contracts.model import Contract, MaintenanceUnit
-from cashtrail.contracts.services import register_contract
 from tests import factories
 from tests.web.support import PASSWORD, csrf_from, sign_in
 
@@ -19,19 +15,7 @@ from tests.web.support import PASSWORD, csrf_from, sign_in
 @pytest.fixture
 def prebilling(app, client, system):
     factories.customer(app, number="C1")
-    register_contract(
-        app.uow(),
-        app.clock,
-        system,
-        Contract(
-            number="LIFT-1",
-            customer_number="C1",
-            kind="maintenance",
-            currency="EUR",
-            start_date=date(2026, 1, 1),
-            units=[MaintenanceUnit("L1", "Tower", "Lift A", Decimal("205.00"), date(2026, 1, 1))],
-        ),
-    )
+    factories.lift_contract(app)
     factories.user(app, username="pia", roles=["pre_billing"], password=PASSWORD)
     sign_in(client, "pia")
     return client

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cashtrail.billing.block_services import open_blocks, place_block, release_block
-from cashtrail.billing.callouts import CalloutTerms, RateClass
+from cashtrail.billing.callouts import RateClass
 from cashtrail.billing.charges import ServiceJob
 from cashtrail.billing.meters import MeterRead
 from cashtrail.billing.services import run_bill_run
@@ -56,20 +56,7 @@ def billing(app, system):
             ],
         ),
     )
-    register_contract(
-        app.uow(),
-        app.clock,
-        system,
-        Contract(
-            number="LIFT-1",
-            customer_number="C2",
-            kind="maintenance",
-            currency="EUR",
-            start_date=date(2026, 1, 1),
-            units=[MaintenanceUnit("L1", "Tower", "Lift A", Decimal("205.00"), date(2026, 1, 1))],
-            callout_terms=CalloutTerms(normal_hourly_rate=Decimal("80"), minimum_minutes=60, increment_minutes=15),
-        ),
-    )
+    factories.lift_contract(app, customer="C2", callout_rate="80")
     errors = record_meter_reads(
         app.uow(),
         app.clock,

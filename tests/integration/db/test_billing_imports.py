@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from cashtrail.billing.callouts import CalloutTerms
 from cashtrail.billing.services import run_bill_run
 from cashtrail.billing.usage import Tier
-from cashtrail.contracts.model import Contract, Device, MaintenanceUnit, MeterPlan
+from cashtrail.contracts.model import Contract, Device, MeterPlan
 from cashtrail.contracts.services import register_contract
 from cashtrail.db import billing_tables as bt
 from cashtrail.errors import ValidationFailed
@@ -48,20 +47,7 @@ def contracts(app, system):
             devices=[Device("S1", "MX", "HQ", date(2026, 1, 1))],
         ),
     )
-    register_contract(
-        app.uow(),
-        app.clock,
-        system,
-        Contract(
-            number="LIFT-1",
-            customer_number="C1",
-            kind="maintenance",
-            currency="EUR",
-            start_date=date(2026, 1, 1),
-            units=[MaintenanceUnit("L1", "Tower", "Lift A", Decimal("100"), date(2026, 1, 1))],
-            callout_terms=CalloutTerms(normal_hourly_rate=Decimal("80"), minimum_minutes=60, increment_minutes=15),
-        ),
-    )
+    factories.lift_contract(app, fee="100", callout_rate="80")
     return app
 
 
