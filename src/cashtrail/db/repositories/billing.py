@@ -146,11 +146,11 @@ class SqlBillRunRepository:
         return [(r.contract_number, r.period) for r in rows]
 
     def set_held(self, add: Iterable[tuple[str, str]], remove: Iterable[tuple[str, str]]) -> None:
-        """Record pairs that now hold charges and forget pairs that no longer do."""
+        """Record pairs that now hold charges and forget stored pairs that no longer do (one read, few writes)."""
         t = bt.held_periods.c
-        for contract, period in set(remove):
-            self.session.execute(delete(bt.held_periods).where(t.contract_number == contract, t.period == period))
         existing = {(r.contract_number, r.period) for r in self.session.execute(select(t.contract_number, t.period))}
+        for contract, period in existing & set(remove):
+            self.session.execute(delete(bt.held_periods).where(t.contract_number == contract, t.period == period))
         rows = [{"contract_number": c, "period": p} for c, p in sorted(set(add) - existing)]
         if rows:
             self.session.execute(insert(bt.held_periods), rows)
