@@ -44,7 +44,7 @@ contracts = Table(
     Column("minimum_invoice_amount", DecimalText(19, 4), nullable=False),
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),
-    Column("estimate_missing_reads", Boolean, nullable=False),
+    Column("estimate_missing_reads", Boolean, nullable=False, default=False),
     Column("toner_included", Boolean, nullable=False),
     Column("coverage_allowance_percent", DecimalText(7, 4)),
     Column("pooling", String(16), nullable=False),
@@ -135,10 +135,10 @@ service_jobs = Table(
     Column("minutes", Json, nullable=False),
     Column("parts", Json, nullable=False),
     Column("back_reported", Boolean, nullable=False),
-    Column("travel", Boolean, nullable=False),
+    Column("travel", Boolean, nullable=False, default=True),
     Column("started_at", UtcDateTime),
     Column("ended_at", UtcDateTime),
-    Column("timezone", String(40), nullable=False),
+    Column("timezone", String(40), nullable=False, default="Europe/Brussels"),
 )
 
 index_values = Table(
