@@ -1,0 +1,1 @@
+"""Analytics: AR aging and collection metrics, as pure functions over plain inputs."""

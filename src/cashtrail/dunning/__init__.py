@@ -1,0 +1,1 @@
+"""Dunning: statutory late-payment interest, dunning levels and letters, bad-debt provision."""
