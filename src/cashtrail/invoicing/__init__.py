@@ -1,0 +1,1 @@
+"""Invoicing: VAT decisions, invoice totals and structured payment references (pure domain, no IO)."""
