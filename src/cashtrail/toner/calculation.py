@@ -1,0 +1,273 @@
+"""The toner reconciliation calculation, per agreement, period and toner colour (docs/domain/toner.md).
+
+For colour c: ``capacity_shipped_c`` = Σ signed quantity × rated yield (returns subtract, defective replacements
+count zero); ``capacity_expected_c`` = pages_c × allowance ÷ 5 %; ``tolerance_c`` = tolerance % × expected plus the
+fixed spare allowance; ``excess_pages_c`` = max(0, shipped − expected − tolerance). The charge is excess × the
+capacity-weighted cost per yield page × (1 + markup), or excess cartridge equivalents × a fixed price, rounded
+half-up to the currency's minor unit once, on the charge line. Under-consumption is reported as
+``shortfall_pages``, never credited. With per-device pooling the same runs per device and the positive excesses
+are summed; the device results are kept on the agreement result.
+
+Invariants: full ``Decimal`` precision until the charge line; every result carries the shipment and billing lines
+it was computed from; nothing here does IO or raises on bad data except a missing set-up (findings report data
+problems, see :mod:`cashtrail.toner.findings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from cashtrail.contracts.terms import Period
+from cashtrail.money import Money, Rounding, total
+from cashtrail.toner.errors import NoSetupError
+from cashtrail.toner.model import (
+    ISO_COVERAGE_PERCENT,
+    BillingLine,
+    CartridgePart,
+    ExcessPricing,
+    Pooling,
+    ReconciliationData,
+    ReconciliationSetup,
+    ShipmentLine,
+    TonerColour,
+    any_part,
+    part_on,
+)
+
+HUNDRED = Decimal(100)
+CENTS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ColourResult:
+    """The reconciliation of one colour for an agreement (``serial`` None) or one device."""
+
+    colour: TonerColour
+    pages: int
+    capacity_shipped: int
+    capacity_expected: Decimal
+    tolerance: Decimal
+    excess_pages: Decimal
+    shortfall_pages: Decimal
+    cost_per_yield_page: Decimal | None
+    excess_cartridges: Decimal | None
+    effective_coverage_percent: Decimal | None
+    raw_charge: Money | None  # full precision; None when the excess cannot be priced
+    shipments: tuple[ShipmentLine, ...]
+    billing: tuple[BillingLine, ...]
+    serial: str | None = None
+    devices: tuple[ColourResult, ...] = ()
+
+    @property
+    def charge(self) -> Money | None:
+        """The excess charge, rounded half-up to the minor unit (the charge line)."""
+        return None if self.raw_charge is None else self.raw_charge.rounded(Rounding.HALF_UP)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The result for one agreement and period: one :class:`ColourResult` per colour reconciled."""
+
+    agreement: str
+    period: Period
+    setup: ReconciliationSetup
+    colours: tuple[ColourResult, ...]
+
+    def colour(self, colour: TonerColour) -> ColourResult | None:
+        return next((c for c in self.colours if c.colour == colour), None)
+
+    @property
+    def total_charge(self) -> Money | None:
+        """Sum of the rounded colour charges; ``None`` when any colour cannot be priced."""
+        charges = [c.charge for c in self.colours]
+        if any(c is None for c in charges):
+            return None
+        return total((c for c in charges if c is not None), self.setup.currency)
+
+
+def reconcile(data: ReconciliationData) -> Reconciliation:
+    """Reconcile ``data.agreement`` over ``data.period``; raise :class:`NoSetupError` without a toner set-up."""
+    setup = data.setup()
+    if setup is None or not setup.toner_included:
+        raise NoSetupError(data.agreement, data.period)
+    lines = data.agreement_shipments()
+    billing = data.agreement_billing()
+    results = []
+    for colour in colours_to_reconcile(lines, billing, data.parts):
+        own = [line for line in lines if colour_of(line, data.parts) == colour]
+        if setup.pooling == Pooling.PER_DEVICE:
+            results.append(_pooled_per_device(colour, own, billing, setup, data.parts))
+        else:
+            results.append(colour_result(colour, own, billing, setup, data.parts))
+    return Reconciliation(data.agreement, data.period, setup, tuple(results))
+
+
+def colour_of(line: ShipmentLine, parts: Sequence[CartridgePart]) -> TonerColour | None:
+    """The toner colour of the line's part, or ``None`` for an unknown part."""
+    part = any_part(parts, line.part_number)
+    return None if part is None else part.colour
+
+
+def colours_to_reconcile(
+    lines: Sequence[ShipmentLine], billing: Sequence[BillingLine], parts: Sequence[CartridgePart]
+) -> list[TonerColour]:
+    """Colours with shipments in the period, plus black whenever pages were billed."""
+    found = {colour_of(line, parts) for line in lines}
+    if any(b.mono_pages or b.colour_pages for b in billing):
+        found.add(TonerColour.BLACK)
+    return [c for c in TonerColour if c in found]
+
+
+def capacity_shipped(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePart]) -> int:
+    """Σ signed quantity × rated yield; unknown parts add nothing (they are a finding)."""
+    capacity = 0
+    for line in lines:
+        part = any_part(parts, line.part_number)
+        if part is not None:
+            capacity += line.signed_quantity * part.rated_yield
+    return capacity
+
+
+def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePart], currency: str) -> Money | None:
+    """Σ (signed quantity × cost on the ship date) ÷ capacity shipped.
+
+    ``None`` when there is no capacity, or a line that counts has no cost in ``currency`` on its ship date (a cost in
+    another currency counts as missing: converting would need a rate the contract does not give).
+    """
+    capacity = capacity_shipped(lines, parts)
+    costs = []
+    for line in lines:
+        if not line.signed_quantity:
+            continue
+        part = part_on(parts, line.part_number, line.shipped_on)
+        if part is None or part.currency != currency:
+            return None
+        costs.append(part.unit_cost * line.signed_quantity)
+    if capacity <= 0:
+        return None
+    spent = total(costs, currency)
+    return Money(spent.amount / capacity, spent.currency)
+
+
+def colour_result(
+    colour: TonerColour,
+    lines: Sequence[ShipmentLine],
+    billing: Sequence[BillingLine],
+    setup: ReconciliationSetup,
+    parts: Sequence[CartridgePart],
+    serial: str | None = None,
+) -> ColourResult:
+    """The reconciliation of ``colour`` over ``lines`` and ``billing`` as one pool."""
+    pages = sum(b.pages_for(colour) for b in billing)
+    shipped = capacity_shipped(lines, parts)
+    expected = pages * setup.allowance_percent / ISO_COVERAGE_PERCENT
+    tolerance = setup.tolerance_percent / HUNDRED * expected + setup.spare_allowance_pages
+    excess = max(Decimal(0), shipped - expected - tolerance)
+    unit = cost_per_yield_page(lines, parts, setup.currency)
+    reference_yield = _reference_yield(colour, setup, parts)
+    return ColourResult(
+        colour=colour,
+        pages=pages,
+        capacity_shipped=shipped,
+        capacity_expected=expected,
+        tolerance=tolerance,
+        excess_pages=excess,
+        shortfall_pages=max(Decimal(0), expected - shipped),
+        cost_per_yield_page=None if unit is None else unit.amount,
+        excess_cartridges=_cartridges(excess, reference_yield),
+        effective_coverage_percent=effective_coverage(shipped, pages),
+        raw_charge=_raw_charge(excess, unit, reference_yield, setup),
+        shipments=tuple(lines),
+        billing=tuple(billing),
+        serial=serial,
+    )
+
+
+def effective_coverage(shipped: int, pages: int) -> Decimal | None:
+    """5 % × capacity shipped ÷ pages, in percent to 2 decimals; undefined (``None``) without pages."""
+    if pages == 0:
+        return None
+    return (ISO_COVERAGE_PERCENT * shipped / pages).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def _reference_yield(colour: TonerColour, setup: ReconciliationSetup, parts: Sequence[CartridgePart]) -> int | None:
+    number = setup.reference_parts.get(colour)
+    part = None if number is None else any_part(parts, number)
+    return None if part is None or part.rated_yield <= 0 else part.rated_yield
+
+
+def _cartridges(excess: Decimal, reference_yield: int | None) -> Decimal | None:
+    if reference_yield is None:
+        return None
+    return (excess / reference_yield).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def _raw_charge(
+    excess: Decimal, unit: Money | None, reference_yield: int | None, setup: ReconciliationSetup
+) -> Money | None:
+    if excess == 0:
+        return Money.zero(setup.currency)
+    if setup.pricing == ExcessPricing.PER_CARTRIDGE:
+        if reference_yield is None or setup.price_per_cartridge is None:
+            return None
+        # The price per cartridge is a selling price already: no markup on top.
+        return Money(excess / reference_yield * setup.price_per_cartridge, setup.currency)
+    if unit is None:
+        return None
+    return unit * excess * (1 + setup.markup_percent / HUNDRED)
+
+
+def _pooled_per_device(
+    colour: TonerColour,
+    lines: Sequence[ShipmentLine],
+    billing: Sequence[BillingLine],
+    setup: ReconciliationSetup,
+    parts: Sequence[CartridgePart],
+) -> ColourResult:
+    """Per-device pooling: one pool per serial (lines without a serial form their own pool), excesses summed."""
+    devices = _device_results(colour, lines, billing, setup, parts)
+    whole = colour_result(colour, lines, billing, setup, parts)
+    excess = sum((d.excess_pages for d in devices), Decimal(0))
+    raw = [d.raw_charge for d in devices]
+    charge = None if any(r is None for r in raw) else total((r for r in raw if r is not None), setup.currency)
+    reference_yield = _reference_yield(colour, setup, parts)
+    return ColourResult(
+        colour=colour,
+        pages=whole.pages,
+        capacity_shipped=whole.capacity_shipped,
+        capacity_expected=sum((d.capacity_expected for d in devices), Decimal(0)),
+        tolerance=sum((d.tolerance for d in devices), Decimal(0)),
+        excess_pages=excess,
+        shortfall_pages=sum((d.shortfall_pages for d in devices), Decimal(0)),
+        cost_per_yield_page=whole.cost_per_yield_page,
+        excess_cartridges=_cartridges(excess, reference_yield),
+        effective_coverage_percent=whole.effective_coverage_percent,
+        raw_charge=charge,
+        shipments=whole.shipments,
+        billing=whole.billing,
+        devices=devices,
+    )
+
+
+def _device_results(
+    colour: TonerColour,
+    lines: Sequence[ShipmentLine],
+    billing: Sequence[BillingLine],
+    setup: ReconciliationSetup,
+    parts: Sequence[CartridgePart],
+) -> tuple[ColourResult, ...]:
+    """One result per serial, in serial order; the pool without a serial comes last."""
+    serials = sorted({line.serial for line in lines} | {b.serial for b in billing}, key=lambda s: (s is None, s))
+    return tuple(
+        colour_result(
+            colour,
+            [line for line in lines if line.serial == serial],
+            [b for b in billing if b.serial == serial],
+            setup,
+            parts,
+            serial,
+        )
+        for serial in serials
+    )

@@ -1,0 +1,265 @@
+"""MPS toner reconciliation (TREC): the facts a reconciliation rests on.
+
+Concepts: a :class:`CartridgePart` (rated yield in pages at 5 % coverage per ISO/IEC 19752/19798, and a cost valid
+from a date; a part may have several rows, one per cost change); a :class:`ModelMapping` (which parts fit a device
+model); a :class:`ShipmentLine` (one uploaded line of a cartridge shipment, a return or a defective replacement); a
+:class:`BillingLine` (billed pages of an agreement, or of one device, in a period); the
+:class:`ReconciliationSetup` (how an agreement's toner is reconciled) and the :class:`ContractTerms` it must agree
+with. :class:`ReconciliationData` bundles everything one agreement and period need.
+
+Invariants: every quantity, yield and page count is a whole number ≥ 0 (a return is a line with status
+``returned`` and a positive quantity, never a negative quantity); percentages are ``Decimal`` percent (``5`` means
+5 %); costs are ``Decimal`` with an ISO 4217 currency; business time is ``datetime.date``. Nothing here does IO.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from cashtrail.contracts.model import Contract, Device
+from cashtrail.contracts.model import Pooling as ContractPooling
+from cashtrail.contracts.terms import Frequency, Period, billing_period_containing
+from cashtrail.errors import FieldError
+from cashtrail.money import Money
+
+#: The page coverage at which rated yields are stated (ISO/IEC 19752 mono, ISO/IEC 19798 colour), in percent.
+ISO_COVERAGE_PERCENT = Decimal(5)
+
+
+class TonerColour(StrEnum):
+    BLACK = "black"
+    CYAN = "cyan"
+    MAGENTA = "magenta"
+    YELLOW = "yellow"
+
+
+class YieldClass(StrEnum):
+    STANDARD = "standard"
+    HIGH = "high"
+
+
+class ShipmentStatus(StrEnum):
+    SHIPPED = "shipped"
+    RETURNED = "returned"
+    DEFECTIVE_REPLACEMENT = "defective_replacement"
+
+
+class ReconciliationPeriod(StrEnum):
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+    @property
+    def frequency(self) -> Frequency:
+        return Frequency(self.value)
+
+
+class Pooling(StrEnum):
+    PER_AGREEMENT = "per_agreement"
+    PER_DEVICE = "per_device"
+
+
+class ExcessPricing(StrEnum):
+    COST_PLUS = "cost_plus"  # excess yield pages × capacity-weighted cost per yield page × (1 + markup)
+    PER_CARTRIDGE = "per_cartridge"  # excess cartridge equivalents × a fixed price per cartridge
+
+
+@dataclass(frozen=True)
+class CartridgePart:
+    """One cost row of a cartridge part; the row in force on a day is the latest with ``valid_from`` ≤ day."""
+
+    part_number: str
+    colour: TonerColour
+    rated_yield: int  # pages at 5 % coverage
+    cost: Decimal
+    currency: str
+    valid_from: date
+
+    @property
+    def unit_cost(self) -> Money:
+        return Money(self.cost, self.currency)
+
+
+@dataclass(frozen=True)
+class ModelMapping:
+    """A part that fits a device model; ``starter_yield`` is the yield of the cartridge in the box, if any."""
+
+    model: str
+    part_number: str
+    yield_class: YieldClass = YieldClass.STANDARD
+    starter_yield: int | None = None
+
+
+@dataclass(frozen=True)
+class ShipmentLine:
+    """One uploaded shipment line; ``agreement`` or ``ship_to`` names the destination."""
+
+    shipment_id: str
+    line: int
+    shipped_on: date
+    part_number: str
+    quantity: int
+    upload_id: str
+    agreement: str = ""
+    ship_to: str = ""
+    serial: str | None = None
+    status: ShipmentStatus = ShipmentStatus.SHIPPED
+
+    @property
+    def signed_quantity(self) -> int:
+        """Quantity as consumption: shipped +q, returned −q, defective replacement 0."""
+        if self.status == ShipmentStatus.RETURNED:
+            return -self.quantity
+        if self.status == ShipmentStatus.DEFECTIVE_REPLACEMENT:
+            return 0
+        return self.quantity
+
+
+@dataclass(frozen=True)
+class BillingLine:
+    """Billed pages from the billing report; ``serial`` is set when the report is per device."""
+
+    agreement: str
+    period: Period
+    mono_pages: int
+    colour_pages: int
+    billed_asset_count: int
+    invoice_number: str
+    serial: str | None = None
+
+    def pages_for(self, colour: TonerColour) -> int:
+        """Pages drawing on ``colour``: black toner serves mono and colour pages, C/M/Y colour pages only."""
+        return self.mono_pages + self.colour_pages if colour == TonerColour.BLACK else self.colour_pages
+
+
+@dataclass(frozen=True)
+class ReconciliationSetup:
+    """How one agreement's toner is reconciled, valid from ``valid_from`` to ``valid_to`` (inclusive)."""
+
+    agreement: str
+    valid_from: date
+    currency: str
+    toner_included: bool = True
+    allowance_percent: Decimal = Decimal(5)
+    tolerance_percent: Decimal = Decimal(0)
+    spare_allowance_pages: int = 0  # fixed, per colour and reconciliation period, in yield pages
+    period: ReconciliationPeriod = ReconciliationPeriod.QUARTERLY
+    pooling: Pooling = Pooling.PER_AGREEMENT
+    markup_percent: Decimal = Decimal(0)
+    pricing: ExcessPricing = ExcessPricing.COST_PLUS
+    price_per_cartridge: Decimal | None = None
+    reference_parts: Mapping[TonerColour, str] = field(default_factory=dict, hash=False)  # keeps set-ups hashable
+    ship_tos: frozenset[str] = frozenset()
+    valid_to: date | None = None
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def serves(self, line: ShipmentLine) -> bool:
+        """True when ``line`` is addressed to this set-up's agreement or one of its ship-tos."""
+        return line.agreement == self.agreement or (bool(line.ship_to) and line.ship_to in self.ship_tos)
+
+    def period_containing(self, day: date, anchor: date) -> Period:
+        """The reconciliation period (aligned on ``anchor``) that contains ``day``."""
+        return billing_period_containing(day, anchor, self.period.frequency)
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    """What the contract says about toner; ``None`` means the contract is silent on that term."""
+
+    agreement: str
+    toner_included: bool
+    allowance_percent: Decimal | None = None
+    tolerance_percent: Decimal | None = None
+    period: ReconciliationPeriod | None = None
+    pooling: Pooling | None = None
+    devices: tuple[Device, ...] = ()
+
+    def devices_in(self, period: Period) -> tuple[Device, ...]:
+        """Devices on the agreement for at least one day of ``period``."""
+        return tuple(d for d in self.devices if period.overlap_days(d.installed_on, d.removed_on) > 0)
+
+
+def terms_from_contract(contract: Contract) -> ContractTerms:
+    """The toner terms of a contract aggregate (tolerance and period are not on the contract yet)."""
+    pooling = Pooling.PER_DEVICE if contract.pooling == ContractPooling.PER_DEVICE else Pooling.PER_AGREEMENT
+    return ContractTerms(
+        agreement=contract.number,
+        toner_included=contract.toner_included,
+        allowance_percent=contract.coverage_allowance_percent,
+        pooling=pooling,
+        devices=tuple(contract.devices),
+    )
+
+
+@dataclass(frozen=True)
+class ReconciliationData:
+    """Everything one agreement and period need; shipments and billing may include history and other agreements."""
+
+    agreement: str
+    period: Period
+    setups: Sequence[ReconciliationSetup]
+    parts: Sequence[CartridgePart]
+    mappings: Sequence[ModelMapping]
+    shipments: Sequence[ShipmentLine]
+    billing: Sequence[BillingLine]
+    terms: ContractTerms | None = None
+
+    def setup(self) -> ReconciliationSetup | None:
+        """The set-up of the agreement valid at the end of the period (the latest one starting before it)."""
+        valid = [s for s in self.setups if s.agreement == self.agreement and s.is_valid_on(self.period.end)]
+        return max(valid, key=lambda s: s.valid_from, default=None)
+
+    def agreement_shipments(self) -> list[ShipmentLine]:
+        """Lines of this agreement (by agreement or a ship-to of its set-ups) shipped in the period."""
+        own = [s for s in self.setups if s.agreement == self.agreement]
+        return [
+            line
+            for line in self.shipments
+            if self.period.contains(line.shipped_on)
+            and (line.agreement == self.agreement or any(s.serves(line) for s in own))
+        ]
+
+    def agreement_billing(self) -> list[BillingLine]:
+        """Billing lines of this agreement whose period lies within the reconciliation period."""
+        return [
+            b
+            for b in self.billing
+            if b.agreement == self.agreement and self.period.start <= b.period.start and b.period.end <= self.period.end
+        ]
+
+
+def part_on(parts: Sequence[CartridgePart], part_number: str, day: date) -> CartridgePart | None:
+    """The cost row of ``part_number`` in force on ``day``, or ``None`` when it has none."""
+    rows = [p for p in parts if p.part_number == part_number and p.valid_from <= day]
+    return max(rows, key=lambda p: p.valid_from, default=None)
+
+
+def any_part(parts: Sequence[CartridgePart], part_number: str) -> CartridgePart | None:
+    """The earliest row of ``part_number``: yield and colour are properties of the part, not of its price."""
+    rows = [p for p in parts if p.part_number == part_number]
+    return min(rows, key=lambda p: p.valid_from, default=None)
+
+
+def check_setup(setup: ReconciliationSetup) -> list[FieldError]:
+    """Every problem with ``setup`` (empty when valid)."""
+    errors: list[FieldError] = []
+    if not setup.agreement.strip():
+        errors.append(FieldError("agreement", "is required"))
+    if setup.allowance_percent <= 0:
+        errors.append(FieldError("allowance_percent", "must be above zero", value=setup.allowance_percent))
+    for name in ("tolerance_percent", "markup_percent", "spare_allowance_pages"):
+        if getattr(setup, name) < 0:
+            errors.append(FieldError(name, "must not be negative", value=getattr(setup, name)))
+    if setup.valid_to is not None and setup.valid_to < setup.valid_from:
+        errors.append(FieldError("valid_to", "is before valid_from", value=setup.valid_to))
+    if setup.pricing == ExcessPricing.PER_CARTRIDGE and setup.price_per_cartridge is None:
+        errors.append(FieldError("price_per_cartridge", "is required when pricing is per cartridge"))
+    if setup.pricing == ExcessPricing.PER_CARTRIDGE and not setup.reference_parts:
+        errors.append(FieldError("reference_parts", "are required when pricing is per cartridge"))
+    return errors
