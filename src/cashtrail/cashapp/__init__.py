@@ -1,0 +1,1 @@
+"""Cash application: bank statements in, payments matched to open items out (issue 6)."""
