@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,13 @@ import pytest
 from tests import factories
 
 pytestmark = pytest.mark.slow
+#: The console script of the interpreter running the tests (the venv may not be on PATH, as under `make test`).
+CASHTRAIL = str(Path(sys.executable).parent / "cashtrail")
 
 
 def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CASHTRAIL_DATABASE_URL": f"sqlite:///{db}"}
-    return subprocess.run(["cashtrail", *args], capture_output=True, text=True, env=env, timeout=120, check=False)
+    return subprocess.run([CASHTRAIL, *args], capture_output=True, text=True, env=env, timeout=120, check=False)
 
 
 def test_billing_from_the_command_line(tmp_path):
