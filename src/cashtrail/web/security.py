@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 
 from cashtrail.bootstrap import App
 from cashtrail.identity.model import Actor
-from cashtrail.web.reads import active_user
+from cashtrail.identity.queries import active_user
 
 SESSION_USER = "username"
 SESSION_CSRF = "csrf"
@@ -88,7 +88,7 @@ async def verify_csrf(request: Request) -> None:
 def signed_in_user(request: Request) -> SignedIn:
     """The signed-in user, or ``LoginRequired`` (a redirect to the login page)."""
     username = request.session.get(SESSION_USER)
-    user = active_user(cashtrail_app(request), username) if isinstance(username, str) else None
+    user = active_user(cashtrail_app(request).uow(), username) if isinstance(username, str) else None
     if user is None:
         request.session.pop(SESSION_USER, None)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")

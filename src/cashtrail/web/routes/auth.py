@@ -9,8 +9,8 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from cashtrail.errors import AuthenticationFailed
+from cashtrail.identity.queries import active_user
 from cashtrail.identity.services import authenticate
-from cashtrail.web.reads import active_user
 from cashtrail.web.security import (
     SESSION_USER,
     cashtrail_app,
@@ -30,7 +30,7 @@ BAD_CREDENTIALS = "Unknown user or wrong password."
 def login_form(request: Request, next_url: Annotated[str, Query(alias="next", max_length=2000)] = "/") -> Response:
     """The sign-in form; a user who is already signed in goes straight on."""
     username = request.session.get(SESSION_USER)
-    if isinstance(username, str) and active_user(cashtrail_app(request), username) is not None:
+    if isinstance(username, str) and active_user(cashtrail_app(request).uow(), username) is not None:
         return RedirectResponse(safe_next(next_url), status_code=303)
     return render(request, "login.html", {"next_url": safe_next(next_url), "username": "", "error": None})
 

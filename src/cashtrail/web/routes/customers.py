@@ -12,12 +12,11 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from cashtrail.audit.queries import list_audit_events
 from cashtrail.identity.model import Actor, Permission
 from cashtrail.parties.model import Customer
-from cashtrail.parties.queries import list_payment_terms
+from cashtrail.parties.queries import count_customers, customer_links, list_payment_terms
 from cashtrail.parties.services import get_customer, list_customers
 from cashtrail.web.export import Column, xlsx_response
 from cashtrail.web.formatting import countries
 from cashtrail.web.paging import PAGE_SIZE, cut
-from cashtrail.web.reads import count_customers, customer_links
 from cashtrail.web.security import CurrentUser, cashtrail_app
 from cashtrail.web.templating import is_htmx, render
 
@@ -76,7 +75,7 @@ def customer_list(
     customers, next_after = cut(rows, PAGE_SIZE, lambda c: c.id)
     context = {
         "customers": customers,
-        "total": count_customers(app, user.actor, **filters.service_args()),
+        "total": count_customers(app.uow(), user.actor, **filters.service_args()),
         "filters": filters,
         "after": after,
         "next_after": next_after,
@@ -110,7 +109,7 @@ def customer_detail(request: Request, user: CurrentUser, number: str) -> Respons
     terms = {t.code: t.description for t in list_payment_terms(app.uow(), user.actor)}
     context = {
         "customer": customer,
-        "links": customer_links(app, user.actor, customer),
+        "links": customer_links(app.uow(), user.actor, customer),
         "terms_description": terms.get(customer.payment_terms_code, ""),
         "history": history,
         "history_limit": HISTORY_LIMIT,
