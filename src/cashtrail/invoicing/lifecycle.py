@@ -1,0 +1,170 @@
+"""The invoice lifecycle: draft → approved → issued → sent, and corrections only by credit note.
+
+Invariants:
+- an issued document is immutable: its lines, totals, number and dates never change (a correction is a credit note
+  that references it, in full or for some lines or an amount);
+- approval follows rules (an amount threshold, the first invoice of a contract, every credit note) and segregation
+  of duties: the person who prepared a document may not approve it;
+- a stopped draft (a "stop invoice" instruction, with a reason) can be neither approved nor issued until released;
+- the number, issue date, due date and payment reference are set together at issue, inside the transaction that
+  allocates the number (the numbering itself is the adapter's: gapless per series).
+Each transition returns nothing and raises a typed ``InvalidState``/``PermissionDenied`` with a stable code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from cashtrail.errors import InvalidState, PermissionDenied, ValidationFailed
+from cashtrail.identity.model import Actor
+from cashtrail.invoicing.totals import DocumentKind, InvoiceTotals, Line, TaxRounding, compute_totals
+from cashtrail.money import Money
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    ISSUED = "issued"
+    SENT = "sent"
+
+
+@dataclass(frozen=True)
+class ApprovalRules:
+    """When a draft needs a second person's approval before it may be issued."""
+
+    threshold: Money | None = None  # gross amounts above it need approval
+    first_invoice_of_contract: bool = True
+    credit_notes: bool = True
+
+
+@dataclass(eq=False)
+class Document:
+    """An invoice or credit note of one customer in one currency."""
+
+    kind: DocumentKind
+    customer_number: str
+    currency: str
+    lines: list[Line]
+    prepared_by: str
+    contract_numbers: list[str] = field(default_factory=list)
+    rounding: TaxRounding = TaxRounding.PER_RATE
+    status: Status = Status.DRAFT
+    number: str | None = None
+    issue_date: date | None = None
+    due_date: date | None = None
+    payment_reference: str | None = None
+    approved_by: str | None = None
+    stopped_reason: str | None = None
+    credits: str | None = None  # the number of the invoice a credit note corrects
+    id: int | None = None
+
+    def totals(self) -> InvoiceTotals:
+        """The document's reconciled totals (computed from its lines; stored totals must equal these)."""
+        return compute_totals(self.lines, currency=self.currency, rounding=self.rounding, kind=self.kind)
+
+    def needs_approval(self, rules: ApprovalRules, *, first_of_contract: bool) -> bool:
+        """True when the rules ask a second person to approve this draft."""
+        if self.kind == DocumentKind.CREDIT_NOTE:
+            return rules.credit_notes
+        if rules.first_invoice_of_contract and first_of_contract:
+            return True
+        return rules.threshold is not None and self.totals().gross > rules.threshold
+
+    def stop(self, reason: str) -> None:
+        """Hold a draft from approval and issue (a "stop invoice" instruction)."""
+        self._require(Status.DRAFT, Status.APPROVED, action="stop")
+        if not reason.strip():
+            raise ValidationFailed("stopping a draft needs a reason", code="invoice.stop_reason_required")
+        self.stopped_reason = reason.strip()
+
+    def release(self) -> None:
+        """Lift a stop."""
+        if self.stopped_reason is None:
+            raise InvalidState("the draft is not stopped", code="invoice.not_stopped")
+        self.stopped_reason = None
+
+    def approve(self, approver: Actor) -> None:
+        """Approve a draft; the preparer may not approve their own document."""
+        self._require(Status.DRAFT, action="approve")
+        self._not_stopped()
+        if approver.username == self.prepared_by:
+            raise PermissionDenied(
+                f"{approver.username} prepared this document and may not approve it",
+                code="invoice.segregation_of_duties",
+                actor=approver.username,
+            )
+        self.status, self.approved_by = Status.APPROVED, approver.username
+
+    def issue(
+        self, *, number: str, issue_date: date, due_date: date, payment_reference: str, approval_needed: bool
+    ) -> None:
+        """Give the document its number, dates and payment reference; from now on it is immutable."""
+        self._require(Status.DRAFT, Status.APPROVED, action="issue")
+        self._not_stopped()
+        if approval_needed and self.status != Status.APPROVED:
+            raise InvalidState("this document needs approval before it is issued", code="invoice.approval_required")
+        if due_date < issue_date:
+            raise ValidationFailed("the due date is before the issue date", code="invoice.due_before_issue")
+        self.totals()  # refuses a document whose totals do not reconcile or are negative
+        self.status, self.number = Status.ISSUED, number
+        self.issue_date, self.due_date, self.payment_reference = issue_date, due_date, payment_reference
+
+    def mark_sent(self) -> None:
+        """Record that the customer was sent the document."""
+        self._require(Status.ISSUED, Status.SENT, action="send")
+        self.status = Status.SENT
+
+    def credit(self, prepared_by: str, *, lines: Sequence[int] | None = None, amount: Money | None = None) -> Document:
+        """A credit-note draft correcting this issued invoice: in full, for some line indexes, or for an amount
+        (every line scaled by amount ÷ gross, so the VAT mix is kept; the credit's gross then equals the amount to
+        within a cent per line, because each line is rounded)."""
+        self._require(Status.ISSUED, Status.SENT, action="credit")
+        if self.kind != DocumentKind.INVOICE:
+            raise InvalidState("only an invoice can be credited", code="invoice.credit_of_credit_note")
+        chosen = self._credit_lines(lines, amount)
+        return Document(
+            DocumentKind.CREDIT_NOTE,
+            self.customer_number,
+            self.currency,
+            chosen,
+            prepared_by,
+            list(self.contract_numbers),
+            self.rounding,
+            credits=self.number,
+        )
+
+    def _credit_lines(self, lines: Sequence[int] | None, amount: Money | None) -> list[Line]:
+        if lines is not None and amount is not None:
+            raise ValidationFailed("credit either lines or an amount, not both", code="invoice.credit_ambiguous")
+        if amount is None:
+            picked = [self.lines[i] for i in (lines if lines is not None else range(len(self.lines)))]
+            if not picked:
+                raise ValidationFailed("a credit note needs at least one line", code="invoicing.no_lines")
+            return picked
+        gross = self.totals().gross
+        if not (Money.zero(self.currency) < amount <= gross):
+            raise ValidationFailed(
+                f"the credit must be between 0 and the invoice's {gross}",
+                code="invoice.credit_amount_out_of_range",
+                amount=str(amount),
+            )
+        share = amount.amount / gross.amount
+        return [
+            replace(line, quantity=line.quantity * share, description=f"Credit: {line.description}")
+            for line in self.lines
+        ]
+
+    def _require(self, *allowed: Status, action: str) -> None:
+        if self.status not in allowed:
+            raise InvalidState(
+                f"cannot {action} a document that is {self.status}",
+                code=f"invoice.cannot_{action}",
+                status=str(self.status),
+            )
+
+    def _not_stopped(self) -> None:
+        if self.stopped_reason is not None:
+            raise InvalidState(f"the draft is stopped: {self.stopped_reason}", code="invoice.stopped")
