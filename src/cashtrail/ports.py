@@ -7,7 +7,7 @@ transaction: ``with uow: ...; uow.commit()``; leaving the block without commit r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -16,6 +16,7 @@ from cashtrail.audit.model import AuditEvent
 from cashtrail.billing.blocks import Block
 from cashtrail.billing.charges import Charge, ServiceJob
 from cashtrail.billing.meters import MeterRead
+from cashtrail.cashapp.statements import Entry, Statement
 from cashtrail.catalog.model import PriceList, Product
 from cashtrail.contracts.model import Contract
 from cashtrail.contracts.terms import Period
@@ -139,6 +140,24 @@ class ReserveFundRepository(Protocol):
     def movements(self, customer_number: str) -> list[dict[str, Any]]: ...
 
 
+class BankStatementRepository(Protocol):
+    def content_of(self, account: str, statement_key: str) -> str | None: ...
+    def closing_before(self, account: str, currency: str, on: date) -> tuple[str | None, Decimal, date] | None: ...
+    def known_amounts(self, account: str, transaction_ids: Iterable[str]) -> dict[str, Decimal]: ...
+    def add(
+        self,
+        statement: Statement,
+        entries: Sequence[tuple[int, Entry, str | None]],
+        *,
+        statement_key: str,
+        content_sha256: str,
+        file_name: str,
+        file_sha256: str,
+        imported_at: datetime,
+        imported_by: str,
+    ) -> int: ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     payment_terms: PaymentTermsRepository
@@ -155,6 +174,7 @@ class UnitOfWork(Protocol):
     blocks: BlockRepository
     bill_runs: BillRunRepository
     reserve_funds: ReserveFundRepository
+    bank_statements: BankStatementRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

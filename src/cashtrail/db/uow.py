@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
+from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
@@ -36,6 +37,7 @@ class SqlUnitOfWork:
     blocks: ports.BlockRepository
     bill_runs: ports.BillRunRepository
     reserve_funds: ports.ReserveFundRepository
+    bank_statements: ports.BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
             self.blocks = SqlBlockRepository(self.session)
             self.bill_runs = SqlBillRunRepository(self.session)
             self.reserve_funds = SqlReserveFundRepository(self.session)
+            self.bank_statements = SqlBankStatementRepository(self.session)
         self._depth += 1
         return self
 

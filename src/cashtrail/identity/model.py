@@ -46,6 +46,7 @@ class Permission(StrEnum):
     USAGE_WRITE = "usage:write"
     BILLING_RUN = "billing:run"
     BILLING_BLOCK = "billing:block"
+    BANK_IMPORT = "bank:import"
 
 
 _READ = {Permission.CUSTOMERS_READ, Permission.CATALOG_READ, Permission.CONTRACTS_READ}
@@ -58,7 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
     Role.TONER_SPECIALIST: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
-    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN}),
+    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT}),
     Role.SUPERVISOR: frozenset(
         _READ
         | {
@@ -67,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORTS_RUN,
             Permission.JOBS_RUN,
             Permission.AUDIT_READ,
+            Permission.BANK_IMPORT,
         }
         | _BILLING
     ),
