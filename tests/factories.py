@@ -14,7 +14,7 @@ from cashtrail.catalog.model import Product
 from cashtrail.contracts.model import Contract
 from cashtrail.identity.model import Actor, User
 from cashtrail.identity.services import create_user
-from cashtrail.invoicing.snapshot import DocumentSnapshot
+from cashtrail.invoicing.snapshot import DocumentSnapshot, PartySnapshot
 from cashtrail.parties.model import Address, Contact, Customer, PaymentTerms
 from cashtrail.parties.services import define_payment_terms, register_customer
 
@@ -216,6 +216,95 @@ def lift_contract(
     )
 
 
+# The seller as each supported seller country would print it: valid VAT, registration and IBAN of that country.
+_SELLERS: dict[str, dict[str, str | None]] = {
+    "BE": {
+        "name": "Cashtrail Demo Services SA",
+        "street": "Rue de la Loi 16", "postal": "1000", "city": "Bruxelles",
+        "vat": "BE0202239951", "company_id": "0202239951", "scheme": "0208",
+        "iban": "BE68539007547034", "bic": "GKCCBEBB", "legal": "SA, RPM Bruxelles",
+    },
+    "FR": {
+        "name": "Cashtrail Démo Services SAS",
+        "street": "12 rue de Rivoli", "postal": "75004", "city": "Paris",
+        "vat": "FR40303265045", "company_id": "303265045", "scheme": "0002",
+        "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPPPAR",
+        "legal": "SAS au capital de 50 000 €, RCS Paris 303 265 045",
+    },
+    "NL": {
+        "name": "Cashtrail Demo Services B.V.",
+        "street": "Damrak 1", "postal": "1012 LG", "city": "Amsterdam",
+        "vat": "NL004495445B01", "company_id": "34123456", "scheme": "0106",
+        "iban": "NL91ABNA0417164300", "bic": "ABNANL2A", "legal": None,
+    },
+    "ES": {
+        "name": "Cashtrail Demo Servicios S.L.",
+        "street": "Calle de Alcalá 1", "postal": "28014", "city": "Madrid",
+        "vat": "ESB58378431", "company_id": "B58378431", "scheme": None,
+        "iban": "ES9121000418450200051332", "bic": "CAIXESBBXXX",
+        "legal": "Registro Mercantil de Madrid, tomo 1234, folio 56, hoja M-78901",
+    },
+    "DE": {
+        "name": "Cashtrail Demo Services GmbH",
+        "street": "Unter den Linden 1", "postal": "10117", "city": "Berlin",
+        "vat": "DE136695976", "company_id": "HRB 123456", "scheme": None,
+        "iban": "DE89370400440532013000", "bic": "COBADEFFXXX", "legal": "Amtsgericht Berlin-Charlottenburg HRB 123456",
+    },
+}  # fmt: skip
+_BUYER_ADDRESSES = {
+    "BE": ("Meir 1", "2000", "Antwerpen"),
+    "FR": ("8 rue de la République", "69002", "Lyon"),
+    "NL": ("Coolsingel 40", "3011 AD", "Rotterdam"),
+    "ES": ("Passeig de Gràcia 10", "08007", "Barcelona"),
+    "DE": ("Königsallee 1", "40212", "Düsseldorf"),
+    "US": ("350 Fifth Avenue", "10118", "New York"),
+    "CH": ("Bahnhofstrasse 1", "8001", "Zürich"),
+}
+# Peppol electronic-address schemes (EAS) for a buyer known by its VAT number.
+_VAT_EAS = {"BE": "0208", "FR": "9957", "NL": "9944", "ES": "9920", "DE": "9930", "IT": "0211", "AT": "9914"}
+
+
+def _seller_snapshot(country: str) -> PartySnapshot:
+    from cashtrail.invoicing.snapshot import PartySnapshot, PostalAddress
+
+    s = _SELLERS.get(country, _SELLERS["BE"])
+    return PartySnapshot(
+        name=str(s["name"]),
+        address=PostalAddress(str(s["street"]), str(s["postal"]), str(s["city"]), country),
+        vat_number=s["vat"],
+        company_id=s["company_id"],
+        company_id_scheme=s["scheme"],
+        endpoint=str(s["vat"])[2:] if country == "BE" else s["vat"],
+        endpoint_scheme=_VAT_EAS[country],
+        email="billing@demo.cashtrail.dev",
+        phone="+32 2 555 01 00",
+        number=f"{country}01",
+        iban=s["iban"],
+        bic=s["bic"],
+        legal_info=s["legal"],
+    )
+
+
+def _buyer_snapshot(country: str, vat: str | None, company_id: str | None) -> PartySnapshot:
+    from cashtrail.invoicing.snapshot import PartySnapshot, PostalAddress
+
+    street, postal, city = _BUYER_ADDRESSES.get(country, ("Main Street 1", "1000", "Capital"))
+    vat_country = vat[:2] if vat else ""
+    endpoint_scheme = _VAT_EAS.get(vat_country, "EM") if vat else "EM"
+    endpoint = (vat[2:] if vat_country == "BE" else vat) if vat and endpoint_scheme != "EM" else "billing@acme.example"
+    return PartySnapshot(
+        name="Acme Lifts NV",
+        address=PostalAddress(street, postal, city, country),
+        vat_number=vat,
+        company_id=company_id,
+        company_id_scheme="0106" if company_id and country == "NL" else None,
+        endpoint=endpoint,
+        endpoint_scheme=endpoint_scheme,
+        email="billing@acme.example",
+        number="C0001",
+    )
+
+
 def document_snapshot(
     *,
     kind: str = "invoice",
@@ -231,50 +320,37 @@ def document_snapshot(
     number: str = "INV-BE-2026-000001",
     issue_date: date = date(2026, 4, 30),
     currency: str = "EUR",
+    buyer_company_id: str | None = None,
+    supply: str = "services",
 ) -> DocumentSnapshot:
-    """A reconciling invoice or credit note snapshot; ``lines`` are (description, quantity, unit price, category)."""
+    """A reconciling invoice or credit note snapshot; ``lines`` are (description, quantity, unit price, category).
+
+    The seller is a company of ``seller_country`` (valid VAT number, registration and IBAN of that country); a
+    Belgian seller's payment reference is an OGM, any other's an RF reference. ``supply`` is ``services`` or
+    ``goods`` (goods to an EU business are an intra-Community supply, to a non-EU buyer an export)."""
     from cashtrail.invoicing.references import ogm_reference, rf_reference
-    from cashtrail.invoicing.snapshot import Heading, PartySnapshot, PostalAddress, PrecedingInvoice, build_snapshot
-    from cashtrail.invoicing.tax import TaxContext, decide_vat
+    from cashtrail.invoicing.snapshot import Heading, PrecedingInvoice, build_snapshot
+    from cashtrail.invoicing.tax import SupplyKind, TaxContext, decide_vat
     from cashtrail.invoicing.totals import DocumentKind, Line, compute_totals
     from cashtrail.money import Money
 
-    context = TaxContext(seller_country, buyer_country, buyer_is_business=True, buyer_vat_number=buyer_vat)
+    context = TaxContext(
+        seller_country, buyer_country, buyer_is_business=True, buyer_vat_number=buyer_vat, supply=SupplyKind(supply)
+    )
     doc_lines = [
         Line(Decimal(q), Money.of(p, currency), decide_vat(context, cat, issue_date), d, item_id=f"ITEM-{i}")
         for i, (d, q, p, cat) in enumerate(lines, start=1)
     ]
     doc_kind = DocumentKind(kind)
     totals = compute_totals(doc_lines, currency=currency, kind=doc_kind)
-    reference = ogm_reference(int(number[-6:]) + 1000) if buyer_country == "BE" else rf_reference(number)
-    seller = PartySnapshot(
-        name="Cashtrail Demo Services SA",
-        address=PostalAddress("Rue de la Loi 16", "1000", "Bruxelles", seller_country),
-        vat_number="BE0202239951",
-        company_id="0202239951",
-        endpoint="0202239951",
-        endpoint_scheme="0208",
-        email="billing@demo.cashtrail.dev",
-        number="BE01",
-        iban="BE68539007547034",
-        bic="GKCCBEBB",
-    )
-    buyer = PartySnapshot(
-        name="Acme Lifts NV",
-        address=PostalAddress("Meir 1", "2000", "Antwerpen", buyer_country),
-        vat_number=buyer_vat,
-        endpoint=(buyer_vat or "billing@acme.example")[2:] if buyer_vat else "billing@acme.example",
-        endpoint_scheme="0208" if buyer_vat and buyer_vat.startswith("BE") else ("9957" if buyer_vat else "EM"),
-        email="billing@acme.example",
-        number="C0001",
-    )
+    reference = ogm_reference(int(number[-6:]) + 1000) if seller_country == "BE" else rf_reference(number)
     heading = Heading(
         number=number,
         issue_date=issue_date,
         due_date=date.fromordinal(issue_date.toordinal() + 30),
         language=language,
-        seller=seller,
-        buyer=buyer,
+        seller=_seller_snapshot(seller_country),
+        buyer=_buyer_snapshot(buyer_country, buyer_vat, buyer_company_id),
         payment_reference=reference.value,
         payment_reference_display=reference.formatted(),
         payment_terms="Net 30 days",
