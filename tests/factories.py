@@ -361,3 +361,78 @@ def document_snapshot(
         else None,
     )
     return build_snapshot(totals, heading)
+
+
+def seller_party(*, country: str = "BE") -> PartySnapshot:
+    """The factory seller of ``country`` (valid VAT number, registration and IBAN of that country)."""
+    return _seller_snapshot(country)
+
+
+def buyer_party(
+    *, country: str = "BE", vat: str | None = "BE0403170701", company_id: str | None = None
+) -> PartySnapshot:
+    """The factory buyer (Acme Lifts NV) at an address in ``country``."""
+    return _buyer_snapshot(country, vat, company_id)
+
+
+def progress_statement(
+    *,
+    currency: str = "EUR",
+    contract_value: str = "86400.00",
+    previous: Sequence[tuple[str, str, date, str]] = (
+        ("Down payment on order (30 %)", "INV-BE-2026-000101", date(2026, 2, 2), "25920.00"),
+        ("Machine room: new drive and controller installed", "INV-BE-2026-000188", date(2026, 3, 31), "21600.00"),
+    ),
+    current: tuple[str, str, date, str] = (
+        "Car and landing doors replaced, floors 0 to 6",
+        "INV-BE-2026-000245",
+        date(2026, 4, 30),
+        "17280.00",
+    ),
+    statement_date: date = date(2026, 4, 30),
+):
+    """A progress statement of a lift modernisation; stages are (description, invoice, date, net amount)."""
+    from cashtrail.invoicing.progress import ProgressStage, ProgressStatement
+    from cashtrail.money import Money
+
+    def stage(s: tuple[str, str, date, str]) -> ProgressStage:
+        return ProgressStage(s[0], s[1], s[2], Money.of(s[3], currency))
+
+    return ProgressStatement(
+        number="PS-LFT-00042-03",
+        statement_date=statement_date,
+        contract_number="MOD-00042",
+        contract_description="Modernisation of lift L-01 (Tower A): drive, controller, doors and car interior",
+        contract_value=Money.of(contract_value, currency),
+        previous=tuple(stage(s) for s in previous),
+        current=stage(current),
+    )
+
+
+def account_statement(
+    *,
+    currency: str = "EUR",
+    as_of: date = date(2026, 4, 30),
+    items: Sequence[tuple[str, str, date, date, str, str]] = (
+        ("INV-BE-2025-000912", "invoice", date(2025, 11, 28), date(2025, 12, 28), "1815.00", "1815.00"),
+        ("INV-BE-2026-000044", "invoice", date(2026, 1, 30), date(2026, 3, 1), "2420.00", "1210.00"),
+        ("INV-BE-2026-000131", "invoice", date(2026, 2, 27), date(2026, 3, 29), "605.00", "605.00"),
+        ("CN-BE-2026-000007", "credit_note", date(2026, 3, 12), date(2026, 3, 12), "-121.00", "-121.00"),
+        ("INV-BE-2026-000190", "invoice", date(2026, 3, 31), date(2026, 4, 30), "3025.00", "3025.00"),
+        ("PAY-2026-04-17-03", "payment", date(2026, 4, 17), date(2026, 4, 17), "-500.00", "-500.00"),
+        ("INV-BE-2026-000244", "invoice", date(2026, 4, 30), date(2026, 5, 30), "594.40", "594.40"),
+    ),
+):
+    """A statement of account; items are (number, kind, issue date, due date, original, open)."""
+    from cashtrail.invoicing.account_statement import AccountStatement, ItemKind, StatementItem
+    from cashtrail.money import Money
+
+    return AccountStatement(
+        customer_number="C0001",
+        as_of=as_of,
+        currency=currency,
+        items=tuple(
+            StatementItem(n, ItemKind(k), i, d, Money.of(o, currency), Money.of(p, currency))
+            for n, k, i, d, o, p in items
+        ),
+    )
