@@ -30,6 +30,7 @@ from typing import Any
 
 from lxml import etree
 
+from cashtrail.documents.content import legal_mentions
 from cashtrail.documents.errors import PeppolRulesBroken
 from cashtrail.documents.ubl_rules import (
     CUSTOMIZATION_ID,
@@ -39,7 +40,6 @@ from cashtrail.documents.ubl_rules import (
     snapshot_problems,
     tree_problems,
 )
-from cashtrail.invoicing.mentions import country_mentions
 from cashtrail.invoicing.snapshot import DocumentSnapshot, LineSnapshot, PartySnapshot, PostalAddress
 from cashtrail.money import minor_units
 
@@ -268,11 +268,5 @@ class _Writer:
 
 
 def _notes(doc: DocumentSnapshot) -> list[str]:
-    """The document note's paragraphs: free notes, then the snapshot's and the seller country's legal mentions."""
-    extra = country_mentions(
-        doc.seller.address.country,
-        doc.language,
-        credit_note=str(doc.kind) == "credit_note",
-        vat_charged=doc.vat > 0,
-    )
-    return list(dict.fromkeys(text for text in (*doc.notes, *doc.mentions, *extra) if text.strip()))
+    """The document note's paragraphs: free notes, then the legal mentions (the snapshot's and the country's)."""
+    return list(dict.fromkeys(text for text in (*doc.notes, *legal_mentions(doc)) if text.strip()))
