@@ -95,8 +95,12 @@ def _context(seller: PartySnapshot, buyer: PartySnapshot, language: str, currenc
     t = Labels(language, seller.address.country)
     f = Formatter(locale_for(language, buyer.address.country), currency)
 
-    def vat_label(category: str, rate: Decimal) -> str:
-        return f.percent(rate) if category in _TAXED else t(f"vat_{category}")
+    def vat_label(category: str, rate: Decimal, short: bool = False) -> str:
+        # A line's narrow VAT column shows the rate (0 % when untaxed, a dash when outside VAT); the breakdown
+        # below names the category and the mentions say why.
+        if category in _TAXED or (short and category != "O"):
+            return f.percent(rate)
+        return "–" if short else t(f"vat_{category}")
 
     def registration(party: PartySnapshot) -> str:
         return t.get(f"registration_{party.address.country}", t("registration"))
