@@ -52,6 +52,7 @@ _RULE_PREFIX = {"K": "IC"}  # the CEN rule families are named after the category
 # Peppol R120 compares the line net with quantity x price within 0.02 (currency units).
 LINE_SLACK = Decimal("0.02")
 _UNIT_CODE = re.compile(r"^[A-Z0-9]{2,3}$")
+_ICD = re.compile(r"^[0-9]{4}$")  # the shape of an ISO 6523 ICD; the CEN rules check the code list itself
 _DUTCH_LEGAL_SCHEMES = {"0106", "0190"}  # KvK number, OIN
 DUTCH_PAYMENT_MEANS = {"30", "48", "49", "57", "58", "59"}
 
@@ -103,8 +104,10 @@ def _party_problems(party: PartySnapshot, role: str, endpoint_rule: str) -> list
         problems.append(_err("PEPPOL-COMMON-R043", f"the {role}'s Belgian enterprise number is malformed"))
     if not is_country(party.address.country):
         problems.append(_err("BR-CL-14", f"the {role}'s country must be an ISO 3166-1 code", party.address.country))
-    if party.company_id_scheme and party.company_id_scheme not in EAS_CODES | {"0002", "0106", "0208"}:
-        problems.append(_err("BR-CL-11", f"unknown {role} registration scheme", party.company_id_scheme))
+    if party.company_id_scheme and not _ICD.match(party.company_id_scheme):
+        problems.append(
+            _err("BR-CL-11", f"the {role}'s registration scheme must be an ISO 6523 ICD", party.company_id_scheme)
+        )
     return problems
 
 

@@ -70,6 +70,13 @@ def test_an_endpoint_scheme_outside_the_eas_code_list_is_refused() -> None:
     assert _refused_for(replace(snapshot, buyer=buyer)) == {"PEPPOL-EN16931-CL008"}
 
 
+def test_a_registration_scheme_that_is_not_an_icd_is_refused() -> None:
+    snapshot = document_snapshot()
+    seller = replace(snapshot.seller, company_id_scheme="BE-KBO")
+
+    assert _refused_for(replace(snapshot, seller=seller)) == {"BR-CL-11"}
+
+
 def test_a_belgian_enterprise_number_with_wrong_check_digits_is_refused() -> None:
     snapshot = document_snapshot()
     buyer = replace(snapshot.buyer, endpoint="0403170702")
