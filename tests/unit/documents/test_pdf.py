@@ -19,6 +19,8 @@ LANGUAGES = ("en", "fr", "nl", "es")
 # What each language must show, written out here (not read from the label catalogue) so a wrong translation fails.
 EXPECTED = {
     "en": {
+        "remaining": "21.600,00 €",
+        "balance": "6.628,40 €",
         "invoice": "INVOICE",
         "credit_note": "CREDIT NOTE",
         "progress": "PROGRESS STATEMENT",
@@ -29,6 +31,8 @@ EXPECTED = {
         "date": "30 April 2026",
     },
     "fr": {
+        "remaining": "21 600,00 €",
+        "balance": "6 628,40 €",
         "invoice": "FACTURE",
         "credit_note": "NOTE DE CRÉDIT",
         "progress": "ÉTAT D'AVANCEMENT",
@@ -39,6 +43,8 @@ EXPECTED = {
         "date": "30 avril 2026",
     },
     "nl": {
+        "remaining": "€ 21.600,00",
+        "balance": "€ 6.628,40",
         "invoice": "FACTUUR",
         "credit_note": "CREDITNOTA",
         "progress": "VORDERINGSSTAAT",
@@ -49,6 +55,8 @@ EXPECTED = {
         "date": "30 april 2026",
     },
     "es": {
+        "remaining": "21.600,00 €",
+        "balance": "6.628,40 €",
         "invoice": "FACTURA",
         "credit_note": "NOTA DE CRÉDITO",
         "progress": "CERTIFICACIÓN DE OBRA",
@@ -60,6 +68,13 @@ EXPECTED = {
     },
 }
 A4_AT_72_DPI = (595, 842)
+# The number each document prints under its title, and the figure (key to EXPECTED) that must appear in the locale.
+NUMBERS = {
+    "invoice": ("INV-BE-2026-000001", "total"),
+    "credit_note": ("CN-BE-2026-000009", "total"),
+    "progress": ("PS-LFT-00042-03", "remaining"),
+    "statement": ("C0001", "balance"),
+}
 
 
 def _text(pdf: bytes) -> str:
@@ -106,6 +121,9 @@ def test_every_document_renders_in_every_language_with_its_title_and_page_number
     assert "Cashtrail Demo Services SA" in text
     assert "Acme Lifts NV" in text
     assert "BE0202239951" in text  # the seller's VAT number, on every document
+    number, figure = NUMBERS[kind]
+    assert number in text
+    assert EXPECTED[language][figure] in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
