@@ -15,6 +15,7 @@ from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProduct
 from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
+from cashtrail.db.repositories.pending import SqlPendingChargeRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
 
 
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     blocks: ports.BlockRepository
     bill_runs: ports.BillRunRepository
     reserve_funds: ports.ReserveFundRepository
+    pending_charges: ports.PendingChargeRepository
     bank_statements: ports.BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
             self.blocks = SqlBlockRepository(self.session)
             self.bill_runs = SqlBillRunRepository(self.session)
             self.reserve_funds = SqlReserveFundRepository(self.session)
+            self.pending_charges = SqlPendingChargeRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
         self._depth += 1
         return self

@@ -189,6 +189,8 @@ def _charge_row(c: Charge, draft_id: int) -> dict[str, Any]:
         "site": c.site,
         "asset": c.asset,
         "source": dict(c.source),
+        "tax_category": c.tax_category,
+        "supply": c.supply,
     }
 
 
@@ -207,6 +209,8 @@ def _charge_from_row(r: Any) -> Charge:
         r.site,
         r.asset,
         r.source,
+        tax_category=r.tax_category,
+        supply=r.supply,
     )
 
 
