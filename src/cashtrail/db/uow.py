@@ -14,6 +14,13 @@ from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
+from cashtrail.db.repositories.invoicing import (
+    SqlInvoiceRepository,
+    SqlInvoiceStopRepository,
+    SqlLegalEntityRepository,
+    SqlNumberSeriesRepository,
+)
+from cashtrail.db.repositories.ledger import SqlLedgerRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
@@ -39,6 +46,11 @@ class SqlUnitOfWork:
     bill_runs: ports.BillRunRepository
     reserve_funds: ports.ReserveFundRepository
     pending_charges: ports.PendingChargeRepository
+    legal_entities: ports.LegalEntityRepository
+    invoices: ports.InvoiceRepository
+    number_series: ports.NumberSeriesRepository
+    invoice_stops: ports.InvoiceStopRepository
+    ledger: ports.LedgerRepository
     bank_statements: ports.BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -64,6 +76,11 @@ class SqlUnitOfWork:
             self.bill_runs = SqlBillRunRepository(self.session)
             self.reserve_funds = SqlReserveFundRepository(self.session)
             self.pending_charges = SqlPendingChargeRepository(self.session)
+            self.legal_entities = SqlLegalEntityRepository(self.session)
+            self.invoices = SqlInvoiceRepository(self.session)
+            self.number_series = SqlNumberSeriesRepository(self.session)
+            self.invoice_stops = SqlInvoiceStopRepository(self.session)
+            self.ledger = SqlLedgerRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
         self._depth += 1
         return self
