@@ -7,6 +7,7 @@ transaction: ``with uow: ...; uow.commit()``; leaving the block without commit r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -24,7 +25,9 @@ from cashtrail.contracts.terms import Period
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.invoicing.lifecycle import Document
+from cashtrail.invoicing.snapshot import DocumentSnapshot
 from cashtrail.ledger.model import Application, JournalEntry, OpenItem
+from cashtrail.outbox.model import Message, OutgoingMail
 from cashtrail.parties.entities import LegalEntity
 from cashtrail.parties.model import Customer, PaymentTerms
 
@@ -216,6 +219,61 @@ class LedgerRepository(Protocol):
     def save_open_amount(self, item: OpenItem, on: date) -> None: ...
 
 
+class DocumentFileRepository(Protocol):
+    def put(
+        self,
+        entity_type: str,
+        entity_id: str,
+        fmt: str,
+        *,
+        media_type: str,
+        file_name: str,
+        content: bytes,
+        at: datetime,
+    ) -> int: ...
+    def find(self, entity_type: str, entity_id: str, fmt: str) -> StoredFile | None: ...
+    def of_entity(self, entity_type: str, entity_id: str) -> list[StoredFile]: ...
+    def contents(self, file_ids: Sequence[int]) -> dict[int, bytes]: ...
+
+
+class OutboxRepository(Protocol):
+    def add(self, message: Message) -> None: ...
+    def save(self, message: Message) -> None: ...
+    def get(self, message_id: int) -> Message | None: ...
+    def get_by_key(self, key: str) -> Message | None: ...
+    def due(self, now: datetime, limit: int) -> list[int]: ...
+    def for_entity(self, entity_type: str, entity_id: str) -> list[Message]: ...
+    def page(self, *, status: str | None, after_id: int | None, limit: int) -> list[Message]: ...
+
+
+class MailTransport(Protocol):
+    """Hands one e-mail to the outside world; raises ``TransportError`` when it could not."""
+
+    def send(self, mail: OutgoingMail) -> None: ...
+
+
+class DocumentRenderer(Protocol):
+    """Renders an issued document's snapshot to its files."""
+
+    def pdf(self, snapshot: DocumentSnapshot) -> bytes: ...
+    def ubl(self, snapshot: DocumentSnapshot) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A rendered file kept for the record (the bytes are fetched separately)."""
+
+    id: int
+    entity_type: str
+    entity_id: str
+    format: str
+    media_type: str
+    file_name: str
+    sha256: str
+    rendered_at: datetime
+    size: int
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     payment_terms: PaymentTermsRepository
@@ -238,6 +296,8 @@ class UnitOfWork(Protocol):
     number_series: NumberSeriesRepository
     invoice_stops: InvoiceStopRepository
     ledger: LedgerRepository
+    document_files: DocumentFileRepository
+    outbox: OutboxRepository
     bank_statements: BankStatementRepository
 
     def __enter__(self) -> Self: ...

@@ -21,6 +21,7 @@ from cashtrail.db.repositories.invoicing import (
     SqlNumberSeriesRepository,
 )
 from cashtrail.db.repositories.ledger import SqlLedgerRepository
+from cashtrail.db.repositories.outbox import SqlDocumentFileRepository, SqlOutboxRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
@@ -51,6 +52,8 @@ class SqlUnitOfWork:
     number_series: ports.NumberSeriesRepository
     invoice_stops: ports.InvoiceStopRepository
     ledger: ports.LedgerRepository
+    document_files: ports.DocumentFileRepository
+    outbox: ports.OutboxRepository
     bank_statements: ports.BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -81,6 +84,8 @@ class SqlUnitOfWork:
             self.number_series = SqlNumberSeriesRepository(self.session)
             self.invoice_stops = SqlInvoiceStopRepository(self.session)
             self.ledger = SqlLedgerRepository(self.session)
+            self.document_files = SqlDocumentFileRepository(self.session)
+            self.outbox = SqlOutboxRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
         self._depth += 1
         return self
