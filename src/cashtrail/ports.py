@@ -26,6 +26,7 @@ from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.snapshot import DocumentSnapshot
+from cashtrail.invoicing.summary import InvoiceFilter, InvoiceSummary
 from cashtrail.ledger.model import Application, JournalEntry, OpenItem
 from cashtrail.outbox.model import Message, OutgoingMail
 from cashtrail.parties.entities import LegalEntity
@@ -191,6 +192,9 @@ class InvoiceRepository(Protocol):
     def ids_with_status(self, statuses: Sequence[str], *, limit: int | None = None) -> list[int]: ...
     def issued_contracts(self, contract_numbers: Iterable[str]) -> set[str]: ...
     def credited_total(self, invoice_id: int) -> Decimal: ...
+    def summaries(self, filters: InvoiceFilter, *, after_id: int | None, limit: int) -> list[InvoiceSummary]: ...
+    def count(self, filters: InvoiceFilter) -> int: ...
+    def credit_notes_of(self, invoice_id: int) -> list[InvoiceSummary]: ...
     def billing_drafts_to_prepare(self, limit: int | None = None) -> list[tuple[int, str, str, list[Charge]]]: ...
     def contract_po_numbers(self, numbers: Iterable[str]) -> dict[str, str]: ...
 
@@ -274,6 +278,13 @@ class StoredFile:
     size: int
 
 
+class IdempotencyRepository(Protocol):
+    def find(self, actor: str, key: str) -> dict[str, Any] | None: ...
+    def put(
+        self, actor: str, key: str, *, operation: str, request_hash: str, status_code: int, response: Any, at: datetime
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     payment_terms: PaymentTermsRepository
@@ -298,6 +309,7 @@ class UnitOfWork(Protocol):
     ledger: LedgerRepository
     document_files: DocumentFileRepository
     outbox: OutboxRepository
+    idempotency: IdempotencyRepository
     bank_statements: BankStatementRepository
 
     def __enter__(self) -> Self: ...

@@ -13,6 +13,7 @@ from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepo
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
+from cashtrail.db.repositories.idempotency import SqlIdempotencyRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.invoicing import (
     SqlInvoiceRepository,
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
     ledger: ports.LedgerRepository
     document_files: ports.DocumentFileRepository
     outbox: ports.OutboxRepository
+    idempotency: ports.IdempotencyRepository
     bank_statements: ports.BankStatementRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
             self.ledger = SqlLedgerRepository(self.session)
             self.document_files = SqlDocumentFileRepository(self.session)
             self.outbox = SqlOutboxRepository(self.session)
+            self.idempotency = SqlIdempotencyRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
         self._depth += 1
         return self
