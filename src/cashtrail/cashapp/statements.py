@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cashtrail.cashapp.references import StructuredReference
 from cashtrail.errors import FieldError
+from cashtrail.invoicing.references import StructuredReference
 from cashtrail.money import Money
 
 

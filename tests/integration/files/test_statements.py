@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cashtrail.cashapp.references import ReferenceKind
 from cashtrail.cashapp.statements import Statement, StatementFormat, TransactionDetail
 from cashtrail.files.statements import detect_and_parse
+from cashtrail.invoicing.references import ReferenceKind
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance"
 if not CONFORMANCE.is_dir():
