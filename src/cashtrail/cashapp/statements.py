@@ -34,6 +34,7 @@ class StatementFormat(StrEnum):
     MT940 = "mt940"
     MT942 = "mt942"
     BAI2 = "bai2"
+    CSV = "csv"  # Cashtrail's own CSV statement (docs/formats.md)
 
 
 @dataclass(frozen=True, slots=True)

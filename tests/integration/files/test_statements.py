@@ -235,4 +235,4 @@ def test_bai2_amounts_are_in_minor_units_and_signed_by_type_code() -> None:
 def test_content_that_is_no_statement_is_refused() -> None:
     statements, errors = detect_and_parse(b"hello", "notes.txt")
     assert statements == []
-    assert "is not a camt.053/054, MT940/MT942 or BAI2 statement" in errors[0].message
+    assert "is not a camt.053/054, MT940/MT942, BAI2 or Cashtrail CSV statement" in errors[0].message
