@@ -66,17 +66,29 @@ def number_keys(number: str) -> list[tuple[str, bool]]:
     return [k for i, k in enumerate(keys) if k[0] not in {x for x, _ in keys[:i]}]
 
 
+def name_words(name: str) -> list[str]:
+    """The telling words of a name in order (3+ letters or digits, legal forms dropped)."""
+    return [t for t in re.findall(r"[A-Z0-9]+", name.upper()) if len(t) >= 3 and t not in _NAME_NOISE]
+
+
 def name_tokens(name: str) -> set[str]:
-    """The telling words of a name (3+ letters or digits, legal forms dropped)."""
-    return {t for t in re.findall(r"[A-Z0-9]+", name.upper()) if len(t) >= 3 and t not in _NAME_NOISE}
+    """The telling words of a name, as a set."""
+    return set(name_words(name))
 
 
 def name_similarity(a: str, b: str) -> Decimal:
-    """How alike two names are (0 to 1), legal forms and punctuation ignored."""
-    left, right = " ".join(sorted(name_tokens(a))), " ".join(sorted(name_tokens(b)))
+    """How alike two names are (0 to 1), case, punctuation and legal forms ignored; a tie of those is broken by
+    the names as written (legal form included), so that only a name identical in every way scores 1.
+
+    >>> name_similarity("ACME, Lifts", "Acme Lifts NV") > name_similarity("Acme Lifts", "Lifts Acme NV")
+    True
+    """
+    left, right = " ".join(name_words(a)), " ".join(name_words(b))
     if not left or not right:
         return Decimal(0)
-    return Decimal(str(round(SequenceMatcher(None, left, right).ratio(), 4)))
+    core = SequenceMatcher(None, left, right).ratio()
+    written = SequenceMatcher(None, " ".join(re.findall(r"\w+", a.upper())), " ".join(re.findall(r"\w+", b.upper())))
+    return Decimal(str(round(core * 0.98 + written.ratio() * 0.02, 4)))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from cashtrail.cashapp.book import Book, OpenItem, compact, number_keys
+from cashtrail.cashapp.book import Book, OpenItem, compact
 from cashtrail.cashapp.subset import fewest_summing
 from cashtrail.money import Money
 
@@ -78,6 +78,8 @@ class Proposal:
 
 _TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/.]{3,}")
 _FULL, _TAIL, _TYPO, _TYPO_AMOUNT = Decimal("0.95"), Decimal("0.94"), Decimal("0.85"), Decimal("0.92")
+_OTHER_PAYER = Decimal("0.80")
+_SAME_NAME = Decimal("0.975")
 
 
 def tokens(text: str) -> list[str]:
@@ -86,19 +88,6 @@ def tokens(text: str) -> list[str]:
     words = [w for w in words if len(w) >= 4]
     joined = ["".join(words[i : i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)]
     return list(dict.fromkeys(words + joined))
-
-
-def _one_typo(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one substitution, insertion or deletion (or a swap of neighbours)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 @dataclass
@@ -128,7 +117,16 @@ def named_items(payment: Payment, book: Book, customer: str | None, words: list[
             strength = min(strength, _TAIL)
     if found:
         items = _unique(found)
-        return _Named(items, [f"invoice number {i.number} in the text" for i in items], strength)
+        named = _Named(items, [f"invoice number {i.number} in the text" for i in items], strength)
+        if customer is None or all(i.customer == customer for i in items):
+            return named
+        # The number belongs to someone else than the known payer: a typo of the payer's own number is likelier.
+        typo = _typos(payment, book, customer, words, skip_known=False)
+        if typo.items:
+            return typo
+        named.strength = _OTHER_PAYER
+        named.reasons.append("but the payer is another customer")
+        return named
     return _typos(payment, book, customer, words)
 
 
@@ -141,25 +139,46 @@ def _narrow(items: list[OpenItem], customer: str | None, amount: Money) -> list[
     return [i for i in items if i.open == amount]
 
 
-def _typos(payment: Payment, book: Book, customer: str | None, words: list[str]) -> _Named:
-    """Numbers written with one typo, among the known customer's items or the items of exactly the paid amount."""
-    candidates = {i.number: i for i in (book.items_of(customer) if customer else ())}
-    same_amount = book.by_amount.get((payment.amount.currency, payment.amount.amount), [])
-    candidates.update({i.number: i for i in same_amount})
-    same_amount_only = customer is None
-    typos = [
-        item
-        for item in candidates.values()
-        for word in words
-        if len(word) >= 6 and any(len(key) >= 6 and _one_typo(word, key) for key, _ in number_keys(item.number))
-    ]
-    items = _unique(typos)
+def _typos(payment: Payment, book: Book, customer: str | None, words: list[str], *, skip_known: bool = True) -> _Named:
+    """Numbers written with one typo, of the known customer or, for an unknown payer, of exactly the paid amount.
+
+    The variants of each written word (every digit substituted, dropped, added, or swapped with its neighbour) are
+    looked up in the book's number index, so the work does not grow with the customer's open items.
+    """
+    found: dict[str, OpenItem] = {}
+    for word in words:
+        if len(word) < 6 or sum(ch.isdigit() for ch in word) < 4 or (skip_known and word in book.by_key):
+            continue
+        for variant in _variants(word):
+            for item, _ in book.by_key.get(variant, ()):
+                if item.customer == customer or (customer is None and item.open == payment.amount):
+                    found[item.number] = item
+    items = list(found.values())
     if not items:
         return _Named([], [], Decimal(0))
+    if len(items) > 1:  # several numbers are one edit away: the amount tells which one was meant, or nothing does
+        items = [i for i in items if i.open == payment.amount] or items
     # A typo is trusted for an automatic match only when the payer is known and the amount is exactly owed.
     exact = sum((i.open.amount for i in items), Decimal(0)) == payment.amount.amount
-    strength = _TYPO_AMOUNT if exact and not same_amount_only else _TYPO
+    strength = _TYPO_AMOUNT if exact and customer is not None else _TYPO
     return _Named(items, [f"invoice number {i.number} with a typo" for i in items], strength)
+
+
+def _variants(word: str) -> set[str]:
+    """Every string one digit edit away from ``word`` (substitution, deletion, insertion, swap of neighbours)."""
+    digits = "0123456789"
+    out: set[str] = set()
+    for k, ch in enumerate(word):
+        if ch.isdigit():
+            out.update(word[:k] + d + word[k + 1 :] for d in digits)
+            out.add(word[:k] + word[k + 1 :])
+            if k + 1 < len(word) and word[k + 1].isdigit():
+                out.add(word[:k] + word[k + 1] + ch + word[k + 2 :])
+        if k == 0 or word[k - 1].isdigit() or ch.isdigit():
+            out.update(word[:k] + d + word[k:] for d in digits)
+    out.update(word + d for d in digits)
+    out.discard(word)
+    return out
 
 
 def _unique(items: list[OpenItem]) -> list[OpenItem]:
@@ -178,6 +197,8 @@ def identify_customer(payment: Payment, book: Book, policy: Policy, words: list[
     scored = book.name_candidates(payment.counterparty_name)
     if scored and scored[0][0] >= policy.name_threshold and (len(scored) == 1 or scored[1][0] < scored[0][0]):
         best = scored[0][1]
+        if scored[0][0] >= _SAME_NAME:
+            return best, f"exact name {payment.counterparty_name!r} of {best} (legal form and case aside)"
         return best, f"name {payment.counterparty_name!r} resembles {book.names[best]!r}"
     return None, ""
 
@@ -273,11 +294,11 @@ def _spread(amount: Money, items: list[OpenItem]) -> list[tuple[str, Money]]:
 def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Policy) -> Proposal:
     """A known customer without named items: one item of the exact amount, else the fewest, oldest that sum to it."""
     group = book.group_of(customer)
-    trust = Decimal("0.95") if why.startswith(("IBAN", "customer")) else Decimal("0.85")
-    if len(group) > 1:
-        trust *= Decimal("0.90")  # a parent paying for its group: less sure which subsidiary
+    trust = Decimal("0.95") if why.startswith(("IBAN", "customer", "exact name")) else Decimal("0.85")
     same = book.by_amount.get((payment.amount.currency, payment.amount.amount), [])
     single = [i for i in same if i.customer in group]
+    if single and single[0].customer != customer:
+        trust *= Decimal("0.90")  # a parent paying for a subsidiary: less sure
     if single:
         confidence = trust * (Decimal("0.95") if len(single) == 1 else Decimal("0.60"))
         return Proposal(
@@ -292,17 +313,16 @@ def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Po
                 + ("" if len(single) == 1 else f" (and {len(single) - 1} other items)"),
             ],
         )
-    candidates = sorted(
-        (i for i in book.items_of(customer) if i.open.currency == payment.amount.currency and i.open.amount > 0),
-        key=lambda i: (i.due_date, i.number),
-    )[: policy.max_candidates]
+    every = [i for i in book.items_of(customer) if i.open.currency == payment.amount.currency and i.open.amount > 0]
+    candidates = sorted(every, key=lambda i: (i.due_date, i.number))[: policy.max_candidates]
     found = fewest_summing([i.open.amount for i in candidates], payment.amount.amount, policy.max_combination_items)
     if found is not None:
-        chosen, unique = [candidates[k] for k in found[0]], found[1]
+        # Only a search over all the customer's items can say the combination is the only one.
+        chosen, unique = [candidates[k] for k in found[0]], found[1] and len(every) == len(candidates)
         return Proposal(
             payment.id,
             Outcome.COMBINATION,
-            trust * (Decimal("0.88") if unique else Decimal("0.55")),
+            trust * (Decimal("0.95") if unique else Decimal("0.55")),
             customer,
             [(i.number, i.open) for i in chosen],
             reasons=[why, f"{len(chosen)} open items sum to the amount" + ("" if unique else " (ambiguous)")],

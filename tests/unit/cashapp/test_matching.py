@@ -121,13 +121,17 @@ def test_two_items_of_the_same_amount_make_the_match_ambiguous():
     assert not proposal.is_automatic(POLICY)
 
 
-def test_a_combination_of_open_items_is_found_and_suggested():
+def test_the_only_combination_among_all_the_customers_items_is_applied():
     proposal = match(_pay("1694.00", counterparty_iban="BE68539007547034"), BOOK, POLICY)
     assert (proposal.outcome, [n for n, _ in proposal.applications]) == (
         Outcome.COMBINATION,
         ["F2026-000101", "F2026-000102"],
     )
-    assert not proposal.is_automatic(POLICY)
+    assert proposal.is_automatic(POLICY)
+    many = {"C1": [OpenItem(f"F-{n}", "C1", _eur(str(100 + n)), date(2026, 4, 1 + n)) for n in range(25)]}
+    capped = match(_pay("201.00", counterparty_iban="BE68539007547034"), Book(many, {"BE68539007547034": "C1"}), POLICY)
+    assert capped.outcome == Outcome.COMBINATION  # found among the 20 oldest, but not all items were searched
+    assert not capped.is_automatic(POLICY)
 
 
 def test_an_unknown_payer_goes_to_suspense():
