@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
+from cashtrail.db.repositories.cash import SqlCashRepository
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
     invoice_stops: ports.InvoiceStopRepository
     ledger: ports.LedgerRepository
     bank_statements: ports.BankStatementRepository
+    cash: ports.CashRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -82,6 +84,7 @@ class SqlUnitOfWork:
             self.invoice_stops = SqlInvoiceStopRepository(self.session)
             self.ledger = SqlLedgerRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
+            self.cash = SqlCashRepository(self.session)
         self._depth += 1
         return self
 
