@@ -103,6 +103,7 @@ class Book:
     settled: Mapping[str, str] = field(default_factory=dict)  # reference or number key of a settled item → customer
 
     def __post_init__(self) -> None:
+        self.sorted_items = {c: sorted(v, key=lambda i: (i.due_date, i.number)) for c, v in self.items.items()}
         self.by_reference: dict[str, OpenItem] = {}
         self.by_key: dict[str, list[tuple[OpenItem, bool]]] = defaultdict(list)
         self.by_amount: dict[tuple[str, Decimal], list[OpenItem]] = defaultdict(list)
@@ -126,8 +127,8 @@ class Book:
             self.children[parent].append(child)
 
     def items_of(self, customer: str) -> Sequence[OpenItem]:
-        """The customer's open items (oldest due first as given)."""
-        return self.items.get(customer, ())
+        """The customer's open items, oldest due first."""
+        return self.sorted_items.get(customer, ())
 
     def group_of(self, customer: str) -> list[str]:
         """The customer and, when it is a parent company, its subsidiaries."""
@@ -139,11 +140,13 @@ class Book:
         return found.pop() if len(found) == 1 else None
 
     def name_candidates(self, name: str) -> list[tuple[Decimal, str]]:
-        """Customers sharing a telling word with ``name``, best resemblance first."""
-        candidates: set[str] = set()
-        for token in name_tokens(name):
-            owners = self.name_index.get(token, set())
-            if len(owners) <= 50:  # a word shared by many customers tells nothing
-                candidates |= owners
+        """Customers sharing telling words with ``name`` (all of them when it has two or more), best first."""
+        owners = sorted((self.name_index.get(token, set()) for token in name_tokens(name)), key=len)
+        owners = [o for o in owners if o]
+        if not owners:
+            return []
+        candidates = set(owners[0]) if len(owners) == 1 else owners[0] & owners[1]
+        if len(candidates) > 200:  # one common word alone tells nothing
+            return []
         scored = [(name_similarity(name, self.names[c]), c) for c in candidates]
         return sorted(scored, key=lambda s: (-s[0], s[1]))

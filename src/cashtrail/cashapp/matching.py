@@ -313,12 +313,19 @@ def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Po
                 + ("" if len(single) == 1 else f" (and {len(single) - 1} other items)"),
             ],
         )
-    every = [i for i in book.items_of(customer) if i.open.currency == payment.amount.currency and i.open.amount > 0]
-    candidates = sorted(every, key=lambda i: (i.due_date, i.number))[: policy.max_candidates]
+    owned = book.items_of(customer)  # oldest due first
+    candidates: list[OpenItem] = []
+    for item in owned:
+        if item.open.currency == payment.amount.currency and item.open.amount > 0:
+            candidates.append(item)
+            if len(candidates) > policy.max_candidates:
+                break
+    searched_all = len(candidates) <= policy.max_candidates
+    candidates = candidates[: policy.max_candidates]
     found = fewest_summing([i.open.amount for i in candidates], payment.amount.amount, policy.max_combination_items)
     if found is not None:
         # Only a search over all the customer's items can say the combination is the only one.
-        chosen, unique = [candidates[k] for k in found[0]], found[1] and len(every) == len(candidates)
+        chosen, unique = [candidates[k] for k in found[0]], found[1] and searched_all
         return Proposal(
             payment.id,
             Outcome.COMBINATION,
