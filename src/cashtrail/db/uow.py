@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
+from cashtrail.db.repositories.cash import SqlCashRepository
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
     outbox: ports.OutboxRepository
     idempotency: ports.IdempotencyRepository
     bank_statements: ports.BankStatementRepository
+    cash: ports.CashRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
             self.outbox = SqlOutboxRepository(self.session)
             self.idempotency = SqlIdempotencyRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
+            self.cash = SqlCashRepository(self.session)
         self._depth += 1
         return self
 
