@@ -436,3 +436,48 @@ def account_statement(
             for n, k, i, d, o, p in items
         ),
     )
+
+
+ENTITY_DATA = {
+    "BE": (
+        "Cashtrail Services Belgium NV",
+        "BE0202239951",
+        "Rue de la Loi 16",
+        "1000",
+        "Bruxelles",
+        "BE68539007547034",
+    ),
+    "FR": (
+        "Cashtrail Services France SAS",
+        "FR40303265045",
+        "1 rue de Rivoli",
+        "75001",
+        "Paris",
+        "FR1420041010050500013M02606",
+    ),
+}
+
+
+def legal_entity(app: App, *, code: str = "BE01", country: str = "BE", default: bool = True, **kw: object):  # noqa: ANN201
+    """A legal entity of the group (BE or FR data); ``kw`` overrides fields (approval rules, ...)."""
+    from cashtrail.parties.entities import LegalEntity
+    from cashtrail.parties.entity_services import define_legal_entity
+
+    name, vat, street, postal, city, iban = ENTITY_DATA[country]
+    entity = LegalEntity(
+        code=code,
+        name=name,
+        country=country,
+        vat_number=vat,
+        address_line1=street,
+        postal_code=postal,
+        city=city,
+        iban=iban,
+        bic="GKCCBEBB",
+        company_id=vat[2:],
+        email=f"billing-{code.lower()}@cashtrail.example",
+        is_default=default,
+    )
+    for key, value in kw.items():
+        setattr(entity, key, value)
+    return define_legal_entity(app.uow(), app.clock, Actor.system(), entity)

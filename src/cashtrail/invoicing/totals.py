@@ -92,6 +92,7 @@ class Line:
     period_start: date | None = None
     period_end: date | None = None
     note: str = ""  # how the line was computed (a charge's formula)
+    category: str = ""  # what is sold, for the revenue account: a charge kind (fee, usage, ...) or a product type
 
     def net(self) -> Money:
         """``quantity x unit price`` rounded to the currency's minor unit (BT-131)."""
