@@ -4,6 +4,7 @@ the approval queue; the outbox; legal entities."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -22,7 +23,7 @@ from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice, is
 from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.prepare_services import prepare_invoices
 from cashtrail.invoicing.queries import find_invoice, invoice_detail, list_invoices
-from cashtrail.invoicing.send_services import deliver_outbox
+from cashtrail.invoicing.send_services import deliver_outbox, export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
 from cashtrail.money import D, Money
 from cashtrail.parties.entity_services import legal_entities
@@ -193,7 +194,7 @@ def invoice_queue(as_json: bool = JSON) -> None:
     with handled():
         waiting = approval_queue(cashtrail.uow(), cashtrail.clock, actor(cashtrail))
     emit(
-        [vars(w) for w in waiting],
+        [vars(w) | {"gross": w.gross.amount, "currency": w.gross.currency} for w in waiting],
         as_json=as_json,
         render=lambda _: table(
             f"Approval queue ({len(waiting)})",
@@ -334,6 +335,38 @@ def invoice_credit(
             amount=Money(D(amount), original.currency) if amount else None,
         )
     emit(document_data(credit), as_json=as_json, render=_render_document)
+
+
+@invoice_app.command("export")
+def invoice_export(
+    ref: str = typer.Argument(..., help="Document id or number."),
+    fmt: str = typer.Option("pdf", "--format", help="pdf or ubl."),
+    output: Path = typer.Option(None, help="File to write (default: the document's file name)."),
+) -> None:
+    """Write an issued document's PDF or Peppol UBL file."""
+    cashtrail = get_app()
+    with handled():
+        name, _, content = export_document(
+            cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), fmt
+        )
+    target = output or Path(name)
+    target.write_bytes(content)
+    out.print(f"wrote {target} ({len(content)} bytes)")
+
+
+@invoice_app.command("send")
+def invoice_send(
+    refs: list[str] = typer.Argument(..., help="Issued document ids or numbers."),
+    to: str = typer.Option(None, help="Send to this address instead of the billing contact."),
+) -> None:
+    """Queue the e-mail with PDF and UBL to the customer's billing contact (delivered by `outbox deliver`)."""
+    cashtrail = get_app()
+    with handled():
+        for ref in refs:
+            message = send_invoice(
+                cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), recipient=to
+            )
+            out.print(f"queued {message.key} to {message.recipient}")
 
 
 @outbox_app.command("deliver")

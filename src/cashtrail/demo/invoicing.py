@@ -21,6 +21,7 @@ from cashtrail.invoicing.approval_services import approval_queue, approve_invoic
 from cashtrail.invoicing.issue_services import credit_invoice, issue_ready
 from cashtrail.invoicing.prepare_services import prepare_invoices
 from cashtrail.invoicing.queries import list_invoices
+from cashtrail.invoicing.send_services import deliver_outbox, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
 from cashtrail.money import Money
 from cashtrail.parties.entities import LegalEntity
@@ -145,9 +146,25 @@ def _hold_one_customer(app: App, analyst: Actor, rng: random.Random, ctx: DemoCo
         )
 
 
+def send_last_month(app: App, rng: random.Random, ctx: DemoContext) -> None:
+    """The last month's invoices e-mailed with their PDF and UBL to the local outbox (``.eml`` files)."""
+    analyst = _actor(ctx, Role.BILLING_ANALYST)
+    last = month_period(MONTHS[-1]).end
+    issued = list_invoices(app.uow(), analyst, InvoiceFilter(status="issued"), limit=100_000)
+    renderer = app.renderer()
+    chosen = [r for r in issued if r.issue_date == last]
+    for step, row in enumerate(chosen):
+        send_invoice(app.uow(), app.clock, analyst, renderer, row.id)
+        ctx.progress(step + 1, len(chosen))
+    deliver_outbox(
+        app.uow(), app.clock, analyst, app.mail_transport(), sender=app.settings.mail_sender, limit=len(chosen) + 1
+    )
+
+
 CHAPTERS = [
     Chapter("entities", "Legal entities in Belgium, France, the Netherlands and Germany", create_entities),
     Chapter("invoicing", "Ten months of invoices: prepared, approved, issued, posted", invoice_months),
+    Chapter("sending", "The last month's invoices e-mailed (PDF and UBL) to the local outbox", send_last_month),
 ]
 COUNTS = [
     Count("invoices", it.invoices, it.invoices.c.status),

@@ -51,6 +51,7 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "billing",
         "entities",
         "invoicing",
+        "sending",
         "cashapp",
     ]
     assert [c.label for c in default_counts()][-1] == "audit events"
