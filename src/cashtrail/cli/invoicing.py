@@ -10,6 +10,7 @@ from typing import Any
 import typer
 
 from cashtrail.cli.context import actor, emit, get_app, handled, out, table
+from cashtrail.documents.pdf import render_progress_pdf
 from cashtrail.invoicing.approval_services import (
     active_stops,
     approval_queue,
@@ -22,6 +23,7 @@ from cashtrail.invoicing.approval_services import (
 from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice, issue_ready
 from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import find_invoice, invoice_detail, list_invoices
 from cashtrail.invoicing.send_services import deliver_outbox, export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
@@ -367,6 +369,45 @@ def invoice_send(
                 cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), recipient=to
             )
             out.print(f"queued {message.key} to {message.recipient}")
+
+
+@invoice_app.command("progress")
+def invoice_progress(
+    ref: str = typer.Argument(..., help="An issued stage invoice (id or number)."),
+    output: Path = typer.Option(None, help="PDF file to write (default PS-<number>.pdf)."),
+    as_json: bool = JSON,
+) -> None:
+    """The progress statement of a project's stage invoice: stages billed so far against the contract value."""
+    cashtrail = get_app()
+    with handled():
+        progress = progress_statement(cashtrail.uow(), actor(cashtrail), _id(ref))
+    s = progress.statement
+    if as_json:
+        emit(
+            {
+                "number": s.number,
+                "contract": s.contract_number,
+                "contract_value": s.contract_value,
+                "billed_to_date": s.billed_to_date,
+                "remaining": s.remaining,
+                "percent_complete": s.percent_complete,
+                "stages": [
+                    {
+                        "invoice": st.invoice_number,
+                        "date": st.invoice_date,
+                        "amount": st.amount,
+                        "description": st.description,
+                    }
+                    for st in (*s.previous, s.current)
+                ],
+            },
+            as_json=True,
+            render=lambda _: None,
+        )
+        return
+    target = output or Path(f"{s.number}.pdf")
+    target.write_bytes(render_progress_pdf(s, progress.seller, progress.buyer, progress.language))
+    out.print(f"wrote {target}: {s.percent_complete} % of {s.contract_value} billed, {s.remaining} remaining")
 
 
 @outbox_app.command("deliver")

@@ -50,6 +50,7 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "indices",
         "billing",
         "entities",
+        "projects",
         "invoicing",
         "sending",
         "cashapp",

@@ -30,6 +30,7 @@ from cashtrail.api.schemas.invoicing import (
     StopOut,
     WaitingOut,
 )
+from cashtrail.documents.pdf import render_progress_pdf
 from cashtrail.invoicing.approval_services import (
     active_stops,
     approval_queue,
@@ -41,6 +42,7 @@ from cashtrail.invoicing.approval_services import (
 )
 from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice
 from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import find_invoice, invoice_detail, list_invoices
 from cashtrail.invoicing.send_services import export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
@@ -172,6 +174,22 @@ def credit(
         )
 
     return idempotent(app, actor, idempotency_key, f"credit:{invoice_id}", body, run, status_code=201)
+
+
+@router.get(
+    "/invoices/{invoice_id}/progress-statement",
+    summary="The progress statement of a project's stage invoice (PDF)",
+    responses={200: {"content": {"application/pdf": {}}}, **problem_responses(404, 409)},
+    response_class=Response,
+)
+def progress(invoice_id: InvoiceId, app: CashtrailApp, actor: CurrentActor) -> Response:
+    """Every stage billed so far against the contract value, in the customer's language."""
+    doc = progress_statement(app.uow(), actor, invoice_id)
+    pdf = render_progress_pdf(doc.statement, doc.seller, doc.buyer, doc.language)
+    name = f"{doc.statement.number}.pdf"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @router.get(

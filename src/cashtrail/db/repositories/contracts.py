@@ -44,6 +44,7 @@ _HEADER = (
     "coverage_allowance_percent",
     "pooling",
     "base_fee_per_device",
+    "contract_value",
 )
 
 

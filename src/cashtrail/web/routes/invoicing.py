@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from cashtrail.documents.pdf import render_progress_pdf
 from cashtrail.documents.preview import first_page_png
 from cashtrail.errors import FieldError, ValidationFailed
 from cashtrail.invoicing.approval_services import (
@@ -20,6 +21,7 @@ from cashtrail.invoicing.approval_services import (
 )
 from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice
 from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import count_invoices, invoice_detail, list_invoices
 from cashtrail.invoicing.send_services import export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter, InvoiceSummary
@@ -185,6 +187,16 @@ def preview(request: Request, user: CurrentUser, invoice_id: int) -> Response:
     app = cashtrail_app(request)
     _, _, content = export_document(app.uow(), app.clock, user.actor, app.renderer(), invoice_id, "pdf")
     return Response(first_page_png(content), media_type="image/png")
+
+
+@router.get("/invoices/{invoice_id}/progress.pdf")
+def progress_pdf(request: Request, user: CurrentUser, invoice_id: int) -> Response:
+    """The progress statement of a project's stage invoice."""
+    app = cashtrail_app(request)
+    progress = progress_statement(app.uow(), user.actor, invoice_id)
+    pdf = render_progress_pdf(progress.statement, progress.seller, progress.buyer, progress.language)
+    name = f"{progress.statement.number}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.post("/invoices/{invoice_id}/send")
