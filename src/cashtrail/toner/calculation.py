@@ -25,8 +25,8 @@ from cashtrail.toner.errors import NoSetupError
 from cashtrail.toner.model import (
     ISO_COVERAGE_PERCENT,
     BillingLine,
-    CartridgePart,
     ExcessPricing,
+    Parts,
     Pooling,
     ReconciliationData,
     ReconciliationSetup,
@@ -95,23 +95,23 @@ def reconcile(data: ReconciliationData) -> Reconciliation:
     lines = data.agreement_shipments()
     billing = data.agreement_billing()
     results = []
-    for colour in colours_to_reconcile(lines, billing, data.parts):
-        own = [line for line in lines if colour_of(line, data.parts) == colour]
+    for colour in colours_to_reconcile(lines, billing, data.catalog):
+        own = [line for line in lines if colour_of(line, data.catalog) == colour]
         if setup.pooling == Pooling.PER_DEVICE:
-            results.append(_pooled_per_device(colour, own, billing, setup, data.parts))
+            results.append(_pooled_per_device(colour, own, billing, setup, data.catalog))
         else:
-            results.append(colour_result(colour, own, billing, setup, data.parts))
+            results.append(colour_result(colour, own, billing, setup, data.catalog))
     return Reconciliation(data.agreement, data.period, setup, tuple(results))
 
 
-def colour_of(line: ShipmentLine, parts: Sequence[CartridgePart]) -> TonerColour | None:
+def colour_of(line: ShipmentLine, parts: Parts) -> TonerColour | None:
     """The toner colour of the line's part, or ``None`` for an unknown part."""
     part = any_part(parts, line.part_number)
     return None if part is None else part.colour
 
 
 def colours_to_reconcile(
-    lines: Sequence[ShipmentLine], billing: Sequence[BillingLine], parts: Sequence[CartridgePart]
+    lines: Sequence[ShipmentLine], billing: Sequence[BillingLine], parts: Parts
 ) -> list[TonerColour]:
     """Colours with shipments in the period, plus black whenever pages were billed."""
     found = {colour_of(line, parts) for line in lines}
@@ -120,7 +120,7 @@ def colours_to_reconcile(
     return [c for c in TonerColour if c in found]
 
 
-def capacity_shipped(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePart]) -> int:
+def capacity_shipped(lines: Sequence[ShipmentLine], parts: Parts) -> int:
     """Σ signed quantity × rated yield; unknown parts add nothing (they are a finding)."""
     capacity = 0
     for line in lines:
@@ -130,7 +130,7 @@ def capacity_shipped(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePar
     return capacity
 
 
-def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePart], currency: str) -> Money | None:
+def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Parts, currency: str) -> Money | None:
     """Σ (signed quantity × cost on the ship date) ÷ capacity shipped.
 
     ``None`` when there is no capacity, or a line that counts has no cost in ``currency`` on its ship date (a cost in
@@ -156,7 +156,7 @@ def colour_result(
     lines: Sequence[ShipmentLine],
     billing: Sequence[BillingLine],
     setup: ReconciliationSetup,
-    parts: Sequence[CartridgePart],
+    parts: Parts,
     serial: str | None = None,
 ) -> ColourResult:
     """The reconciliation of ``colour`` over ``lines`` and ``billing`` as one pool."""
@@ -192,7 +192,7 @@ def effective_coverage(shipped: int, pages: int) -> Decimal | None:
     return (ISO_COVERAGE_PERCENT * shipped / pages).quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
-def _reference_yield(colour: TonerColour, setup: ReconciliationSetup, parts: Sequence[CartridgePart]) -> int | None:
+def _reference_yield(colour: TonerColour, setup: ReconciliationSetup, parts: Parts) -> int | None:
     number = setup.reference_parts.get(colour)
     part = None if number is None else any_part(parts, number)
     return None if part is None or part.rated_yield <= 0 else part.rated_yield
@@ -224,7 +224,7 @@ def _pooled_per_device(
     lines: Sequence[ShipmentLine],
     billing: Sequence[BillingLine],
     setup: ReconciliationSetup,
-    parts: Sequence[CartridgePart],
+    parts: Parts,
 ) -> ColourResult:
     """Per-device pooling: one pool per serial (lines without a serial form their own pool), excesses summed."""
     devices = _device_results(colour, lines, billing, setup, parts)
@@ -256,18 +256,17 @@ def _device_results(
     lines: Sequence[ShipmentLine],
     billing: Sequence[BillingLine],
     setup: ReconciliationSetup,
-    parts: Sequence[CartridgePart],
+    parts: Parts,
 ) -> tuple[ColourResult, ...]:
     """One result per serial, in serial order; the pool without a serial comes last."""
-    serials = sorted({line.serial for line in lines} | {b.serial for b in billing}, key=lambda s: (s is None, s))
+    by_line: dict[str | None, list[ShipmentLine]] = {}
+    by_bill: dict[str | None, list[BillingLine]] = {}
+    for line in lines:
+        by_line.setdefault(line.serial, []).append(line)
+    for b in billing:
+        by_bill.setdefault(b.serial, []).append(b)
+    serials = sorted(set(by_line) | set(by_bill), key=lambda s: (s is None, s))
     return tuple(
-        colour_result(
-            colour,
-            [line for line in lines if line.serial == serial],
-            [b for b in billing if b.serial == serial],
-            setup,
-            parts,
-            serial,
-        )
+        colour_result(colour, by_line.get(serial, []), by_bill.get(serial, []), setup, parts, serial)
         for serial in serials
     )
