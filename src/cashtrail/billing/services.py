@@ -71,6 +71,7 @@ def run_bill_run(
     with uow:
         inputs = load_inputs(uow, month, customers)
         charges, findings, rated = rate_all(inputs, month, policy)
+        charges += uow.pending_charges.due([c.number for c in inputs.contracts], month.end)
         billed = uow.bill_runs.billed_keys(c.key for c in charges)
         result = finalize(inputs, month, policy, charges, findings, billed, preview=preview, label=period)
         result.rated = rated

@@ -8,6 +8,7 @@ from cashtrail.audit.model import AuditEvent
 from cashtrail.catalog.model import PriceList, PriceListItem, Product
 from cashtrail.db import billing_tables as _billing_tables  # noqa: F401 - same metadata
 from cashtrail.db import cashapp_tables as _cashapp_tables  # noqa: F401 - same metadata
+from cashtrail.db import pending_tables as _pending_tables  # noqa: F401 - same metadata
 from cashtrail.db import tables as t
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord

@@ -15,6 +15,7 @@ from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProduct
 from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
+from cashtrail.db.repositories.pending import SqlPendingChargeRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
 
 
@@ -38,6 +39,7 @@ class SqlUnitOfWork:
     bill_runs: ports.BillRunRepository
     reserve_funds: ports.ReserveFundRepository
     bank_statements: ports.BankStatementRepository
+    pending_charges: ports.PendingChargeRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
             self.bill_runs = SqlBillRunRepository(self.session)
             self.reserve_funds = SqlReserveFundRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
+            self.pending_charges = SqlPendingChargeRepository(self.session)
         self._depth += 1
         return self
 
