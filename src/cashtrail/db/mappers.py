@@ -10,6 +10,7 @@ from cashtrail.db import billing_tables as _billing_tables  # noqa: F401 - same 
 from cashtrail.db import cashapp_tables as _cashapp_tables  # noqa: F401 - same metadata
 from cashtrail.db import pending_tables as _pending_tables  # noqa: F401 - same metadata
 from cashtrail.db import tables as t
+from cashtrail.db import toner_tables as _toner_tables  # noqa: F401 - same metadata
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.parties.model import Address, Contact, Customer, PaymentTerms

@@ -16,6 +16,8 @@ from cashtrail.db.repositories.contracts import SqlContractRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
+from cashtrail.db.repositories.toner import SqlTonerRepository
+from cashtrail.db.repositories.toner_board import SqlTonerBoardRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
 
 
@@ -40,6 +42,8 @@ class SqlUnitOfWork:
     reserve_funds: ports.ReserveFundRepository
     bank_statements: ports.BankStatementRepository
     pending_charges: ports.PendingChargeRepository
+    toner: ports.TonerRepository
+    toner_board: ports.TonerBoardRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -65,6 +69,8 @@ class SqlUnitOfWork:
             self.reserve_funds = SqlReserveFundRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
             self.pending_charges = SqlPendingChargeRepository(self.session)
+            self.toner = SqlTonerRepository(self.session)
+            self.toner_board = SqlTonerBoardRepository(self.session)
         self._depth += 1
         return self
 

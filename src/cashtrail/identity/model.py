@@ -47,9 +47,13 @@ class Permission(StrEnum):
     BILLING_RUN = "billing:run"
     BILLING_BLOCK = "billing:block"
     BANK_IMPORT = "bank:import"
+    TONER_READ = "toner:read"
+    TONER_RUN = "toner:run"  # toner uploads, reconciliation runs, board moves and finding decisions
+    TONER_APPROVE = "toner:approve"  # approve an excess charge for billing
 
 
-_READ = {Permission.CUSTOMERS_READ, Permission.CATALOG_READ, Permission.CONTRACTS_READ}
+_READ = {Permission.CUSTOMERS_READ, Permission.CATALOG_READ, Permission.CONTRACTS_READ, Permission.TONER_READ}
+_TONER = {Permission.TONER_RUN, Permission.TONER_APPROVE}
 _BILLING = {Permission.CONTRACTS_WRITE, Permission.USAGE_WRITE, Permission.BILLING_RUN, Permission.BILLING_BLOCK}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLING_ANALYST: frozenset(
@@ -58,7 +62,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
-    Role.TONER_SPECIALIST: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
+    Role.TONER_SPECIALIST: frozenset(_READ | _TONER | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
     Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT}),
     Role.SUPERVISOR: frozenset(
         _READ
@@ -71,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BANK_IMPORT,
         }
         | _BILLING
+        | _TONER
     ),
     Role.AUDITOR: frozenset(_READ | {Permission.AUDIT_READ}),
     Role.ADMIN: frozenset(Permission),

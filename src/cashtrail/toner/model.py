@@ -109,6 +109,7 @@ class ShipmentLine:
     ship_to: str = ""
     serial: str | None = None
     status: ShipmentStatus = ShipmentStatus.SHIPPED
+    row_id: int | None = field(default=None, compare=False)  # the stored row, for traces
 
     @property
     def signed_quantity(self) -> int:
@@ -131,6 +132,7 @@ class BillingLine:
     billed_asset_count: int
     invoice_number: str
     serial: str | None = None
+    row_id: int | None = field(default=None, compare=False)  # the stored row, for traces
 
     def pages_for(self, colour: TonerColour) -> int:
         """Pages drawing on ``colour``: black toner serves mono and colour pages, C/M/Y colour pages only."""

@@ -1,0 +1,283 @@
+"""The reconciliation run: every agreement's toner periods inside a span, calculated, checked and put on the board.
+
+One run loads its inputs in a handful of bulk queries (set-ups, catalog, mappings, contracts, customers, a year of
+shipment and billing rows before the span's end), builds one :class:`ReconciliationData` per agreement and period
+from rows grouped by agreement, runs :func:`find_all` and :func:`reconcile`, and stores one record per agreement
+and period with its findings, in one transaction. Agreements with shipments in the span but no set-up get a record
+too, whose findings say so (``no_toner_contract``).
+
+Records already under review, approved, invoiced, without charge or closed are left alone (their figures are what
+someone is looking at or what was billed); move one back to data pending to recalculate it. Automatic moves on the
+board (data pending → ready → calculated → findings open) are audited with the run's actor and reason.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from cashtrail.audit.services import record as audit
+from cashtrail.clock import Clock
+from cashtrail.contracts.model import Contract
+from cashtrail.contracts.terms import Period
+from cashtrail.identity.model import Actor, Permission
+from cashtrail.ports import UnitOfWork
+from cashtrail.toner.board import TRANSITIONS, BoardStatus, move
+from cashtrail.toner.calculation import reconcile
+from cashtrail.toner.findings import TonerFinding, find_all
+from cashtrail.toner.model import (
+    BillingLine,
+    CartridgePart,
+    ModelMapping,
+    ReconciliationData,
+    ReconciliationPeriod,
+    ReconciliationSetup,
+    ShipmentLine,
+    terms_from_contract,
+)
+from cashtrail.toner.periods import parse_span, period_label, period_of_kind, periods_within
+from cashtrail.toner.records import ReconciliationRecord, StoredFinding, due_on, stored_findings, summarize
+
+#: How far back a run reads history for the device usage-gap checks (decision D-103).
+HISTORY_DAYS = 366
+#: Statuses a run recalculates; later ones are someone's work in progress or already billed.
+RECALCULATED = frozenset(
+    {BoardStatus.DATA_PENDING, BoardStatus.READY, BoardStatus.CALCULATED, BoardStatus.FINDINGS_OPEN}
+)
+NO_SETUP_OWNER = "unassigned"
+
+
+@dataclass
+class RunSummary:
+    """What a run did: records per status, findings per code, charges per currency, records left alone."""
+
+    span: str
+    records: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    findings: dict[str, int] = field(default_factory=dict)
+    charges: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "span": self.span,
+            "records": self.records,
+            "statuses": self.statuses,
+            "findings": self.findings,
+            "charges": self.charges,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass
+class _Inputs:
+    setups: dict[str, list[ReconciliationSetup]]
+    parts: list[CartridgePart]
+    mappings: list[ModelMapping]
+    contracts: dict[str, Contract]
+    countries: dict[str, str]
+    owners: dict[str, str]
+    shipments: dict[str, list[ShipmentLine]]
+    billing: dict[str, list[BillingLine]]
+
+
+def run_reconciliation(
+    uow: UnitOfWork, clock: Clock, actor: Actor, span_label: str, *, agreements: Sequence[str] | None = None
+) -> RunSummary:
+    """Reconcile every agreement (or the given ones) over each of its periods inside ``span_label``."""
+    actor.require(Permission.TONER_RUN)
+    span = parse_span(span_label)
+    with uow:
+        inputs = _load(uow, span, agreements)
+        summary = RunSummary(period_label(span))
+        existing = {
+            (r.agreement, r.period_start, r.period_end): r
+            for r in uow.toner_board.records(start=span.start, end=span.end, agreements=sorted(_scope(inputs)))
+        }
+        before = uow.toner_board.findings([r.id for r in existing.values() if r.id is not None])
+        by_record: dict[int, list[StoredFinding]] = defaultdict(list)
+        for finding in before:
+            by_record[finding.reconciliation_id].append(finding)
+        work: list[tuple[ReconciliationRecord, list[TonerFinding]]] = []
+        for agreement in sorted(_scope(inputs)):
+            for period in _periods(inputs.setups.get(agreement, []), span, inputs.shipments.get(agreement, [])):
+                done = _reconcile_one(uow, clock, actor, inputs, agreement, period, existing, summary)
+                if done is not None:
+                    work.append(done)
+        uow.toner_board.save_many([r for r, _ in work])
+        found: list[StoredFinding] = []
+        for record, findings in work:
+            assert record.id is not None
+            kept = stored_findings(record.id, findings, by_record.get(record.id, []))
+            record.errors_open = sum(1 for f in kept if f.is_error and f.state == "open")
+            record.warnings_open = sum(1 for f in kept if not f.is_error and f.state == "open")
+            found += kept
+        uow.toner_board.save_many([r for r, _ in work])
+        uow.toner_board.replace_findings([r.id for r, _ in work if r.id is not None], found)
+        for finding in found:
+            summary.findings[finding.code] = summary.findings.get(finding.code, 0) + 1
+        uow.commit()
+    return summary
+
+
+def _scope(inputs: _Inputs) -> set[str]:
+    return set(inputs.setups) | set(inputs.shipments)
+
+
+def _periods(setups: Sequence[ReconciliationSetup], span: Period, lines: Sequence[ShipmentLine]) -> list[Period]:
+    """The agreement's periods inside the span, by the kind of its set-up valid at the span's end (or latest)."""
+    valid = [s for s in setups if s.is_valid_on(span.end)] or list(setups)
+    kind = max(valid, key=lambda s: s.valid_from).period if valid else ReconciliationPeriod.QUARTERLY
+    periods = periods_within(span, kind)
+    if not setups:  # no set-up: only the periods in which something was shipped
+        shipped = {period_of_kind(line.shipped_on, kind) for line in lines}
+        periods = [p for p in periods if p in shipped]
+    return periods
+
+
+def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Inputs:
+    start = span.start - timedelta(days=HISTORY_DAYS)
+    setups: dict[str, list[ReconciliationSetup]] = defaultdict(list)
+    for setup in uow.toner.setups():
+        if wanted is None or setup.agreement in wanted:
+            setups[setup.agreement].append(setup)
+    ship_to_owner = {t: s.agreement for ss in setups.values() for s in ss for t in s.ship_tos}
+    lines = uow.toner.shipments(start, span.end, wanted, sorted(ship_to_owner))
+    shipments: dict[str, list[ShipmentLine]] = defaultdict(list)
+    for line in lines:
+        owner = line.agreement if line.agreement in setups else ship_to_owner.get(line.ship_to, line.agreement)
+        owner = owner or f"ship-to:{line.ship_to}"
+        if line.shipped_on >= span.start or owner in setups:
+            shipments[owner].append(line)
+    billing: dict[str, list[BillingLine]] = defaultdict(list)
+    for b in uow.toner.billing(start, span.end, wanted):
+        billing[b.agreement].append(b)
+    numbers = set(setups) | set(shipments)
+    contracts = {c.number: c for c in uow.contracts.active_in(start, span.end) if c.number in numbers}
+    customers = uow.customers.by_numbers({c.customer_number for c in contracts.values()})
+    countries = {
+        n: customers[c.customer_number].country for n, c in contracts.items() if c.customer_number in customers
+    }
+    return _Inputs(
+        dict(setups),
+        uow.toner.parts(),
+        uow.toner.mappings(),
+        contracts,
+        countries,
+        uow.toner.owners(),
+        dict(shipments),
+        dict(billing),
+    )
+
+
+def _reconcile_one(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    inputs: _Inputs,
+    agreement: str,
+    period: Period,
+    existing: dict[tuple[str, date, date], ReconciliationRecord],
+    summary: RunSummary,
+) -> tuple[ReconciliationRecord, list[TonerFinding]] | None:
+    record = existing.get((agreement, period.start, period.end)) or _new_record(clock, inputs, agreement, period)
+    if record.status not in RECALCULATED:
+        summary.skipped.append(f"{record.key} ({record.status.value})")
+        return None
+    contract = inputs.contracts.get(agreement)
+    data = ReconciliationData(
+        agreement,
+        period,
+        inputs.setups.get(agreement, []),
+        inputs.parts,
+        inputs.mappings,
+        inputs.shipments.get(agreement, []),
+        inputs.billing.get(agreement, []),
+        None if contract is None else terms_from_contract(contract),
+    )
+    findings = find_all(data)
+    setup = data.setup()
+    has_data = bool(data.agreement_billing())
+    if setup is not None and setup.toner_included and has_data:
+        result = reconcile(data)
+        record.result = summarize(result)
+        total = result.total_charge
+        record.total_charge = None if total is None else total.amount
+        record.currency = setup.currency
+        record.calculated_at = clock.now()
+        if total is not None and total.amount:
+            summary.charges[total.currency] = str(Decimal(summary.charges.get(total.currency, "0")) + total.amount)
+    else:
+        record.result, record.total_charge, record.calculated_at = {}, None, None
+    _auto_move(uow, clock, actor, record, has_data and setup is not None, bool(findings), summary.span)
+    summary.records += 1
+    summary.statuses[record.status.value] = summary.statuses.get(record.status.value, 0) + 1
+    return record, list(findings)
+
+
+def _new_record(clock: Clock, inputs: _Inputs, agreement: str, period: Period) -> ReconciliationRecord:
+    contract = inputs.contracts.get(agreement)
+    setups = inputs.setups.get(agreement, [])
+    currency = setups[-1].currency if setups else (contract.currency if contract else "EUR")
+    return ReconciliationRecord(
+        agreement=agreement,
+        period_start=period.start,
+        period_end=period.end,
+        customer_number="" if contract is None else contract.customer_number,
+        country=inputs.countries.get(agreement, ""),
+        currency=currency,
+        status=BoardStatus.DATA_PENDING,
+        owner=inputs.owners.get(agreement, NO_SETUP_OWNER),
+        due_on=due_on(period),
+        status_since=clock.now(),
+    )
+
+
+def _auto_path(current: BoardStatus, has_data: bool, has_findings: bool) -> list[BoardStatus]:
+    """The moves a run makes: back to data pending without data, else forward to calculated or findings open."""
+    if not has_data:
+        return [] if current == BoardStatus.DATA_PENDING else [BoardStatus.DATA_PENDING]
+    path = {
+        BoardStatus.DATA_PENDING: [BoardStatus.READY, BoardStatus.CALCULATED],
+        BoardStatus.READY: [BoardStatus.CALCULATED],
+    }.get(current, [])
+    last = path[-1] if path else current
+    if has_findings and last == BoardStatus.CALCULATED:
+        path.append(BoardStatus.FINDINGS_OPEN)
+    return path
+
+
+def _auto_move(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    record: ReconciliationRecord,
+    has_data: bool,
+    has_findings: bool,
+    span: str,
+) -> None:
+    """Move the card along the automatic path, one audited event per record and run."""
+    path = _auto_path(record.status, has_data, has_findings)
+    if not path:
+        return
+    start, now = record.status, clock.now()
+    reason = f"toner run {span}: " + ("no billing report for the period" if not has_data else "recalculated")
+    for target in path:
+        assert target in TRANSITIONS[record.status]
+        move(record.agreement, record.period_label, record.status, target, actor=actor.username, reason=reason, at=now)
+        record.status = target
+    record.status_since = now
+    audit(
+        uow,
+        clock,
+        actor,
+        "toner_reconciliation.moved",
+        "toner_reconciliation",
+        record.key,
+        before={"status": start.value},
+        after={"status": record.status.value},
+        reason=reason,
+    )
