@@ -26,6 +26,7 @@ from cashtrail.toner.model import (
     ISO_COVERAGE_PERCENT,
     BillingLine,
     ExcessPricing,
+    PartIndex,
     Parts,
     Pooling,
     ReconciliationData,
@@ -95,8 +96,11 @@ def reconcile(data: ReconciliationData) -> Reconciliation:
     lines = data.agreement_shipments()
     billing = data.agreement_billing()
     results = []
+    by_colour: dict[TonerColour | None, list[ShipmentLine]] = {}
+    for line in lines:
+        by_colour.setdefault(colour_of(line, data.catalog), []).append(line)
     for colour in colours_to_reconcile(lines, billing, data.catalog):
-        own = [line for line in lines if colour_of(line, data.catalog) == colour]
+        own = by_colour.get(colour, [])
         if setup.pooling == Pooling.PER_DEVICE:
             results.append(_pooled_per_device(colour, own, billing, setup, data.catalog))
         else:
@@ -106,6 +110,8 @@ def reconcile(data: ReconciliationData) -> Reconciliation:
 
 def colour_of(line: ShipmentLine, parts: Parts) -> TonerColour | None:
     """The toner colour of the line's part, or ``None`` for an unknown part."""
+    if isinstance(parts, PartIndex):
+        return parts.colours.get(line.part_number)
     part = any_part(parts, line.part_number)
     return None if part is None else part.colour
 
@@ -122,6 +128,9 @@ def colours_to_reconcile(
 
 def capacity_shipped(lines: Sequence[ShipmentLine], parts: Parts) -> int:
     """Σ signed quantity × rated yield; unknown parts add nothing (they are a finding)."""
+    if isinstance(parts, PartIndex):
+        yields = parts.yields
+        return sum(line.signed_quantity * yields.get(line.part_number, 0) for line in lines)
     capacity = 0
     for line in lines:
         part = any_part(parts, line.part_number)
@@ -137,18 +146,18 @@ def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Parts, currency: s
     another currency counts as missing: converting would need a rate the contract does not give).
     """
     capacity = capacity_shipped(lines, parts)
-    costs = []
+    spent = Decimal(0)
     for line in lines:
-        if not line.signed_quantity:
+        quantity = line.signed_quantity
+        if not quantity:
             continue
         part = part_on(parts, line.part_number, line.shipped_on)
         if part is None or part.currency != currency:
             return None
-        costs.append(part.unit_cost * line.signed_quantity)
+        spent += part.cost * quantity
     if capacity <= 0:
         return None
-    spent = total(costs, currency)
-    return Money(spent.amount / capacity, spent.currency)
+    return Money(spent / capacity, currency)
 
 
 def colour_result(
@@ -160,7 +169,8 @@ def colour_result(
     serial: str | None = None,
 ) -> ColourResult:
     """The reconciliation of ``colour`` over ``lines`` and ``billing`` as one pool."""
-    pages = sum(b.pages_for(colour) for b in billing)
+    colour_pages = sum(b.colour_pages for b in billing)
+    pages = colour_pages + sum(b.mono_pages for b in billing) if colour == TonerColour.BLACK else colour_pages
     shipped = capacity_shipped(lines, parts)
     expected = pages * setup.allowance_percent / ISO_COVERAGE_PERCENT
     tolerance = setup.tolerance_percent / HUNDRED * expected + setup.spare_allowance_pages

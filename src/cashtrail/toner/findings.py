@@ -161,7 +161,7 @@ def check_assets_and_mapping(data: ReconciliationData) -> list[TonerFinding]:
     """asset_not_on_contract and mapping_error for the agreement's lines in the period."""
     if data.terms is None:
         return []
-    devices = {d.serial: d for d in data.terms.devices_in(data.period)}
+    devices = {d.serial: d for d in data.devices_in(data.period)}
     found = []
     for line in data.agreement_shipments():
         if line.serial is not None and line.serial not in devices:
@@ -232,7 +232,7 @@ def check_asset_count(data: ReconciliationData) -> list[TonerFinding]:
     found = []
     for period, group in sorted(by_period.items()):
         billed = sum(b.billed_asset_count for b in group)
-        active = data.terms.devices_in(period)
+        active = data.devices_in(period)
         if billed != len(active):
             message = f"{period.label()}: {billed} asset(s) billed, {len(active)} device(s) on the agreement"
             rows: tuple[Row, ...] = (*group, *active)
@@ -262,9 +262,12 @@ def check_shipments_without_usage(data: ReconciliationData) -> list[TonerFinding
     for line in data.agreement_shipments():
         if line.serial is not None and line.status == ShipmentStatus.SHIPPED:
             shipped[line.serial].append(line)
+    by_serial: dict[str | None, list[BillingLine]] = defaultdict(list)
+    for b in billing:
+        by_serial[b.serial].append(b)
     found = []
     for serial, lines in sorted(shipped.items()):
-        own = [b for b in billing if b.serial == serial]
+        own = by_serial.get(serial, [])
         if sum(b.mono_pages + b.colour_pages for b in own) == 0:
             message = f"device {serial} received {len(lines)} shipment line(s) but no pages were billed"
             rows: tuple[Row, ...] = (*lines, *own)
@@ -279,14 +282,16 @@ def check_usage_without_shipments(data: ReconciliationData) -> list[TonerFinding
         return []
     found = []
     lives: dict[str, dict[TonerColour, int]] = {}
-    for device in data.terms.devices_in(data.period):
+    for device in data.devices_in(data.period):
         own = history.get(device.serial, [])
-        received = {colour_of(line, data.catalog) for line in _device_shipments(data, device.serial)}
+        received = data.device_colour_shipments.get(device.serial, {})
         if device.model not in lives:
             lives[device.model] = _expected_life(device.model, data)
         for colour, life in sorted(lives[device.model].items()):
+            if colour in received:
+                continue
             pages = sum(b.pages_for(colour) for b in own)
-            if colour not in received and pages > life:
+            if pages > life:
                 message = f"device {device.serial} billed {pages} {colour} pages, over a {life}-page life, no shipment"
                 rows: tuple[Row, ...] = (device, *own)
                 finding = TonerFinding(
@@ -302,9 +307,9 @@ def check_cartridge_not_uploaded(data: ReconciliationData) -> list[TonerFinding]
     if data.terms is None or not history:
         return []
     found = []
-    for device in data.terms.devices_in(data.period):
+    for device in data.devices_in(data.period):
         own = history.get(device.serial, [])
-        for colour, lines in _by_colour(data, _device_shipments(data, device.serial)).items():
+        for colour, lines in data.device_colour_shipments.get(device.serial, {}).items():
             delivered = [line for line in lines if line.status == ShipmentStatus.SHIPPED]
             if colour is None or not delivered:
                 continue

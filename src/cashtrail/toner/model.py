@@ -208,6 +208,8 @@ class PartIndex:
         for part in sorted(parts, key=lambda p: p.valid_from):
             rows.setdefault(part.part_number, []).append(part)
         self.rows = rows
+        self.colours = {number: found[0].colour for number, found in rows.items()}
+        self.yields = {number: found[0].rated_yield for number, found in rows.items()}
 
     def first(self, part_number: str) -> CartridgePart | None:
         """The earliest row of the part (yield and colour), or ``None`` for an unknown part."""
@@ -296,6 +298,31 @@ class ReconciliationData:
         for b in self.billing:
             if b.agreement == self.agreement and b.serial is not None and b.period.end <= self.period.end:
                 found.setdefault(b.serial, []).append(b)
+        return found
+
+    def devices_in(self, period: Period) -> tuple[Device, ...]:
+        """Devices on the agreement for at least one day of ``period`` (empty without terms), computed once."""
+        if self.terms is None:
+            return ()
+        cache = self._devices_cache
+        if period not in cache:
+            cache[period] = self.terms.devices_in(period)
+        return cache[period]
+
+    @cached_property
+    def _devices_cache(self) -> dict[Period, tuple[Device, ...]]:
+        return {}
+
+    @cached_property
+    def device_colour_shipments(self) -> dict[str, dict[TonerColour | None, list[ShipmentLine]]]:
+        """Per serial and colour (``None`` for unknown parts), every line shipped up to the end of the period."""
+        colours = self.catalog.colours
+        found: dict[str, dict[TonerColour | None, list[ShipmentLine]]] = {}
+        for serial, lines in self.device_shipments.items():
+            grouped: dict[TonerColour | None, list[ShipmentLine]] = {}
+            for line in lines:
+                grouped.setdefault(colours.get(line.part_number), []).append(line)
+            found[serial] = grouped
         return found
 
     @cached_property

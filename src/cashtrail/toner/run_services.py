@@ -13,11 +13,13 @@ board (data pending → ready → calculated → findings open) are audited with
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from cashtrail.audit.services import record as audit
 from cashtrail.clock import Clock
@@ -90,6 +92,8 @@ def run_reconciliation(
     """Reconcile every agreement (or the given ones) over each of its periods inside ``span_label``."""
     actor.require(Permission.TONER_RUN)
     span = parse_span(span_label)
+    # Two transactions: read and compute, then write. Shards of one run in parallel processes touch disjoint
+    # agreements; a fresh write transaction waits for the database lock instead of failing on a stale snapshot.
     with uow:
         inputs = _load(uow, span, agreements)
         summary = RunSummary(period_label(span))
@@ -98,33 +102,87 @@ def run_reconciliation(
             for r in uow.toner_board.records(start=span.start, end=span.end, agreements=sorted(_scope(inputs)))
         }
         before = uow.toner_board.findings([r.id for r in existing.values() if r.id is not None])
-        by_record: dict[int, list[StoredFinding]] = defaultdict(list)
-        for finding in before:
-            by_record[finding.reconciliation_id].append(finding)
-        work: list[tuple[ReconciliationRecord, list[TonerFinding]]] = []
+        work: list[_Work] = []
         for agreement in sorted(_scope(inputs)):
             for period in _periods(inputs.setups.get(agreement, []), span, inputs.shipments.get(agreement, [])):
-                done = _reconcile_one(uow, clock, actor, inputs, agreement, period, existing, summary)
+                done = _reconcile_one(clock, actor, inputs, agreement, period, existing, summary)
                 if done is not None:
                     work.append(done)
-        uow.toner_board.save_many([r for r, _ in work])
-        found: list[StoredFinding] = []
-        for record, findings in work:
-            assert record.id is not None
-            kept = stored_findings(record.id, findings, by_record.get(record.id, []))
-            record.errors_open = sum(1 for f in kept if f.is_error and f.state == "open")
-            record.warnings_open = sum(1 for f in kept if not f.is_error and f.state == "open")
-            found += kept
-        uow.toner_board.save_many([r for r, _ in work])
-        uow.toner_board.replace_findings([r.id for r, _ in work if r.id is not None], found)
-        for finding in found:
-            summary.findings[finding.code] = summary.findings.get(finding.code, 0) + 1
+    with uow:
+        _write(uow, clock, actor, work, before, summary)
         uow.commit()
     return summary
 
 
+@dataclass
+class _Work:
+    record: ReconciliationRecord
+    findings: list[TonerFinding]
+    read_status: BoardStatus | None  # None for a record that did not exist when the run read the board
+    moved: tuple[BoardStatus, str] | None  # (status before the run, reason) when the run moved the card
+
+
+def _write(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    work: Sequence[_Work],
+    before: Sequence[StoredFinding],
+    summary: RunSummary,
+) -> None:
+    """Store the records and findings; a record someone moved since the run read it is left alone."""
+    now = {
+        (r.agreement, r.period_start): r.status
+        for r in uow.toner_board.records(agreements=sorted({w.record.agreement for w in work}))
+    }
+    kept_work = [w for w in work if now.get((w.record.agreement, w.record.period_start)) == w.read_status]
+    for w in work:
+        if w not in kept_work:
+            summary.skipped.append(f"{w.record.key} (moved while the run was calculating)")
+    by_record: dict[int, list[StoredFinding]] = defaultdict(list)
+    for finding in before:
+        by_record[finding.reconciliation_id].append(finding)
+    uow.toner_board.save_many([w.record for w in kept_work])
+    found: list[StoredFinding] = []
+    for w in kept_work:
+        record = w.record
+        assert record.id is not None
+        kept = stored_findings(record.id, w.findings, by_record.get(record.id, []))
+        record.errors_open = sum(1 for f in kept if f.is_error and f.state == "open")
+        record.warnings_open = sum(1 for f in kept if not f.is_error and f.state == "open")
+        found += kept
+        if w.moved is not None:
+            audit(
+                uow,
+                clock,
+                actor,
+                "toner_reconciliation.moved",
+                "toner_reconciliation",
+                record.key,
+                before={"status": w.moved[0].value},
+                after={"status": record.status.value},
+                reason=w.moved[1],
+            )
+    uow.toner_board.save_many([w.record for w in kept_work])
+    uow.toner_board.replace_findings([w.record.id for w in kept_work if w.record.id is not None], found)
+    for finding in found:
+        summary.findings[finding.code] = summary.findings.get(finding.code, 0) + 1
+
+
 def _scope(inputs: _Inputs) -> set[str]:
     return set(inputs.setups) | set(inputs.shipments)
+
+
+def shards(uow: UnitOfWork, span_label: str, count: int) -> list[list[str]]:
+    """The agreements a run of ``span_label`` covers, split into ``count`` contiguous shards (for parallel runs).
+
+    The first shard also carries ``""``: shipment lines naming only a ship-to that no set-up claims.
+    """
+    span = parse_span(span_label)
+    with uow:
+        scope = sorted({s.agreement for s in uow.toner.setups()} | uow.toner.shipped_agreements(span.start, span.end))
+    size = max(1, -(-len(scope) // max(1, count)))
+    return [scope[i : i + size] for i in range(0, len(scope), size)] or [[]]
 
 
 def _periods(setups: Sequence[ReconciliationSetup], span: Period, lines: Sequence[ShipmentLine]) -> list[Period]:
@@ -140,23 +198,32 @@ def _periods(setups: Sequence[ReconciliationSetup], span: Period, lines: Sequenc
 
 def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Inputs:
     start = span.start - timedelta(days=HISTORY_DAYS)
+    scope = None if wanted is None else set(wanted)
+    every = uow.toner.setups()
+    # Ship-tos are resolved against every set-up, so a shard never claims another shard's line as an orphan.
+    ship_to_owner = {t: s.agreement for s in every for t in s.ship_tos}
+    claimed = {s.agreement for s in every}
     setups: dict[str, list[ReconciliationSetup]] = defaultdict(list)
-    for setup in uow.toner.setups():
-        if wanted is None or setup.agreement in wanted:
+    for setup in every:
+        if scope is None or setup.agreement in scope:
             setups[setup.agreement].append(setup)
-    ship_to_owner = {t: s.agreement for ss in setups.values() for s in ss for t in s.ship_tos}
-    lines = uow.toner.shipments(start, span.end, wanted, sorted(ship_to_owner))
+    own_ship_tos = sorted(t for t, a in ship_to_owner.items() if a in setups)
     shipments: dict[str, list[ShipmentLine]] = defaultdict(list)
-    for line in lines:
-        owner = line.agreement if line.agreement in setups else ship_to_owner.get(line.ship_to, line.agreement)
+    for line in uow.toner.shipments(start, span.end, None if scope is None else sorted(scope), own_ship_tos):
+        owner = line.agreement if line.agreement in claimed else ship_to_owner.get(line.ship_to, line.agreement)
         owner = owner or f"ship-to:{line.ship_to}"
-        if line.shipped_on >= span.start or owner in setups:
+        mine = scope is None or owner in scope or (owner.startswith("ship-to:") and "" in scope)
+        if mine and (line.shipped_on >= span.start or owner in setups):
             shipments[owner].append(line)
     billing: dict[str, list[BillingLine]] = defaultdict(list)
-    for b in uow.toner.billing(start, span.end, wanted):
+    for b in uow.toner.billing(start, span.end, None if scope is None else sorted(scope)):
         billing[b.agreement].append(b)
+    for own in shipments.values():
+        own.sort(key=lambda line: line.shipped_on)
+    for bills in billing.values():
+        bills.sort(key=lambda b: b.period.end)
     numbers = set(setups) | set(shipments)
-    contracts = {c.number: c for c in uow.contracts.active_in(start, span.end) if c.number in numbers}
+    contracts = {c.number: c for c in uow.contracts.by_numbers(numbers)}
     customers = uow.customers.by_numbers({c.customer_number for c in contracts.values()})
     countries = {
         n: customers[c.customer_number].country for n, c in contracts.items() if c.customer_number in customers
@@ -174,7 +241,6 @@ def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Input
 
 
 def _reconcile_one(
-    uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     inputs: _Inputs,
@@ -182,8 +248,9 @@ def _reconcile_one(
     period: Period,
     existing: dict[tuple[str, date, date], ReconciliationRecord],
     summary: RunSummary,
-) -> tuple[ReconciliationRecord, list[TonerFinding]] | None:
-    record = existing.get((agreement, period.start, period.end)) or _new_record(clock, inputs, agreement, period)
+) -> _Work | None:
+    stored = existing.get((agreement, period.start, period.end))
+    record = stored or _new_record(clock, inputs, agreement, period)
     if record.status not in RECALCULATED:
         summary.skipped.append(f"{record.key} ({record.status.value})")
         return None
@@ -194,8 +261,8 @@ def _reconcile_one(
         inputs.setups.get(agreement, []),
         inputs.parts,
         inputs.mappings,
-        inputs.shipments.get(agreement, []),
-        inputs.billing.get(agreement, []),
+        _until(inputs.shipments.get(agreement, []), period.end, lambda line: line.shipped_on),
+        _until(inputs.billing.get(agreement, []), period.end, lambda b: b.period.end),
         None if contract is None else terms_from_contract(contract),
     )
     findings = find_all(data)
@@ -212,10 +279,19 @@ def _reconcile_one(
             summary.charges[total.currency] = str(Decimal(summary.charges.get(total.currency, "0")) + total.amount)
     else:
         record.result, record.total_charge, record.calculated_at = {}, None, None
-    _auto_move(uow, clock, actor, record, has_data and setup is not None, bool(findings), summary.span)
+    read_status = None if stored is None else stored.status
+    moved = _auto_move(clock, actor, record, has_data and setup is not None, bool(findings), summary.span)
     summary.records += 1
     summary.statuses[record.status.value] = summary.statuses.get(record.status.value, 0) + 1
-    return record, list(findings)
+    return _Work(record, list(findings), read_status, moved)
+
+
+T = TypeVar("T")
+
+
+def _until(rows: list[T], last: date, day: Callable[[T], date]) -> list[T]:
+    """The rows (sorted by ``day``) up to ``last``: each period sees its history, not the periods after it."""
+    return rows[: bisect_right(rows, last, key=day)]
 
 
 def _new_record(clock: Clock, inputs: _Inputs, agreement: str, period: Period) -> ReconciliationRecord:
@@ -251,18 +327,12 @@ def _auto_path(current: BoardStatus, has_data: bool, has_findings: bool) -> list
 
 
 def _auto_move(
-    uow: UnitOfWork,
-    clock: Clock,
-    actor: Actor,
-    record: ReconciliationRecord,
-    has_data: bool,
-    has_findings: bool,
-    span: str,
-) -> None:
-    """Move the card along the automatic path, one audited event per record and run."""
+    clock: Clock, actor: Actor, record: ReconciliationRecord, has_data: bool, has_findings: bool, span: str
+) -> tuple[BoardStatus, str] | None:
+    """Move the card along the automatic path; returns (status before, reason) for the audit trail, if it moved."""
     path = _auto_path(record.status, has_data, has_findings)
     if not path:
-        return
+        return None
     start, now = record.status, clock.now()
     reason = f"toner run {span}: " + ("no billing report for the period" if not has_data else "recalculated")
     for target in path:
@@ -270,14 +340,4 @@ def _auto_move(
         move(record.agreement, record.period_label, record.status, target, actor=actor.username, reason=reason, at=now)
         record.status = target
     record.status_since = now
-    audit(
-        uow,
-        clock,
-        actor,
-        "toner_reconciliation.moved",
-        "toner_reconciliation",
-        record.key,
-        before={"status": start.value},
-        after={"status": record.status.value},
-        reason=reason,
-    )
+    return start, reason
