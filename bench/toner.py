@@ -301,6 +301,7 @@ def main() -> None:
                 "run_seconds": round(seconds, 1),
                 "run_cpu_seconds_main_process": round(cpu, 1),
                 "workers": args.workers,
+                "phase_seconds_slowest_shard": summary.seconds,
                 "records": summary.records,
                 "findings": sum(summary.findings.values()),
                 "findings_by_code": summary.findings,

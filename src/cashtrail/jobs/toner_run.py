@@ -43,6 +43,8 @@ def merge(results: Sequence[RunSummary], span: str) -> RunSummary:
     for part in results:
         merged.records += part.records
         merged.skipped += part.skipped
+        for phase, seconds in part.seconds.items():
+            merged.seconds[phase] = max(merged.seconds.get(phase, 0.0), seconds)
         for target, source in ((merged.statuses, part.statuses), (merged.findings, part.findings)):
             for key, count in source.items():
                 target[key] = target.get(key, 0) + count

@@ -117,6 +117,7 @@ class TrendPoint:
     period: str
     period_start: date
     group: str
+    currency: str
     expected: Decimal
     shipped: int
     excess: Decimal
@@ -137,13 +138,13 @@ def trend(uow: UnitOfWork, actor: Actor, *, by: str = "country", value: str = ""
     records = board(
         uow, actor, BoardFilter(country=value if by == "country" else "", agreement=value if by != "country" else "")
     )
-    sums: dict[tuple[date, str], dict[str, Any]] = defaultdict(lambda: defaultdict(Decimal))
+    sums: dict[tuple[date, str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(Decimal))
     labels: dict[date, str] = {}
     for record in records:
         if not record.result:
             continue
         group = record.country if by == "country" else record.agreement
-        bucket = sums[(record.period_start, group)]
+        bucket = sums[(record.period_start, group, record.currency)]  # charges of one currency only
         labels[record.period_start] = record.period_label
         bucket["charge"] += record.total_charge or 0
         for colour in record.result.get("colours", []):
@@ -158,6 +159,7 @@ def trend(uow: UnitOfWork, actor: Actor, *, by: str = "country", value: str = ""
             labels[start],
             start,
             group,
+            currency,
             b["expected"],
             int(b["shipped"]),
             b["excess"],
@@ -165,5 +167,5 @@ def trend(uow: UnitOfWork, actor: Actor, *, by: str = "country", value: str = ""
             int(b["pages_black"]),
             int(b["shipped_black"]),
         )
-        for (start, group), b in sorted(sums.items())
+        for (start, group, currency), b in sorted(sums.items())
     ]

@@ -13,6 +13,7 @@ board (data pending → ready → calculated → findings open) are audited with
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -62,6 +63,8 @@ class RunSummary:
     findings: dict[str, int] = field(default_factory=dict)
     charges: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    #: Wall-clock seconds of the run's phases (load, calculate, write), for the benchmark and the logs.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -71,6 +74,7 @@ class RunSummary:
             "findings": self.findings,
             "charges": self.charges,
             "skipped": self.skipped,
+            "seconds": self.seconds,
         }
 
 
@@ -94,9 +98,11 @@ def run_reconciliation(
     span = parse_span(span_label)
     # Two transactions: read and compute, then write. Shards of one run in parallel processes touch disjoint
     # agreements; a fresh write transaction waits for the database lock instead of failing on a stale snapshot.
+    started = time.perf_counter()
     with uow:
         inputs = _load(uow, span, agreements)
         summary = RunSummary(period_label(span))
+        summary.seconds["load"] = round(time.perf_counter() - started, 2)
         existing = {
             (r.agreement, r.period_start, r.period_end): r
             for r in uow.toner_board.records(start=span.start, end=span.end, agreements=sorted(_scope(inputs)))
@@ -108,9 +114,13 @@ def run_reconciliation(
                 done = _reconcile_one(clock, actor, inputs, agreement, period, existing, summary)
                 if done is not None:
                     work.append(done)
+    summary.seconds["calculate"] = round(time.perf_counter() - started - summary.seconds["load"], 2)
     with uow:
+        uow.toner_board.claim()
+        written = time.perf_counter()
         _write(uow, clock, actor, work, before, summary)
         uow.commit()
+    summary.seconds["write"] = round(time.perf_counter() - written, 2)
     return summary
 
 

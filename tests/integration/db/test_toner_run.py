@@ -16,7 +16,7 @@ from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_r
 from cashtrail.toner.errors import OpenFindingsError
 from cashtrail.toner.model import ShipmentLine
 from cashtrail.toner.run_services import run_reconciliation
-from tests.integration.db.toner_support import AGREEMENT, example_shipments, worked_example
+from tests.toner_scenario import AGREEMENT, example_shipments, worked_example
 
 
 def _record(app: App):

@@ -61,6 +61,12 @@ class SqlTonerBoardRepository:
             found += [_record(r) for r in self.session.execute(query.where(t.agreement.in_(chunk)))]
         return sorted(found, key=lambda r: (r.agreement, r.period_start))
 
+    def claim(self) -> None:
+        """Take the write lock now (a no-op update): on SQLite a transaction that read first and writes later fails
+        with a stale snapshot when another process wrote in between; one that writes first waits its turn."""
+        t = tt.toner_reconciliations.c
+        self.session.execute(update(tt.toner_reconciliations).where(t.id < 0).values(status=t.status))
+
     def get(self, agreement: str, start: date, end: date) -> ReconciliationRecord | None:
         t = tt.toner_reconciliations.c
         query = select(tt.toner_reconciliations).where(
