@@ -88,6 +88,7 @@ class _Inputs:
     owners: dict[str, str]
     shipments: dict[str, list[ShipmentLine]]
     billing: dict[str, list[BillingLine]]
+    start: date  # first day of the span
 
 
 def run_reconciliation(
@@ -180,7 +181,10 @@ def _write(
 
 
 def _scope(inputs: _Inputs) -> set[str]:
-    return set(inputs.setups) | set(inputs.shipments)
+    """Agreements with a set-up, and those that received cartridges in the span without one."""
+    return set(inputs.setups) | {
+        a for a, lines in inputs.shipments.items() if lines and lines[-1].shipped_on >= inputs.start
+    }
 
 
 def shards(uow: UnitOfWork, span_label: str, count: int) -> list[list[str]]:
@@ -223,7 +227,7 @@ def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Input
         owner = line.agreement if line.agreement in claimed else ship_to_owner.get(line.ship_to, line.agreement)
         owner = owner or f"ship-to:{line.ship_to}"
         mine = scope is None or owner in scope or (owner.startswith("ship-to:") and "" in scope)
-        if mine and (line.shipped_on >= span.start or owner in setups):
+        if mine:
             shipments[owner].append(line)
     billing: dict[str, list[BillingLine]] = defaultdict(list)
     for b in uow.toner.billing(start, span.end, None if scope is None else sorted(scope)):
@@ -247,6 +251,7 @@ def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Input
         uow.toner.owners(),
         dict(shipments),
         dict(billing),
+        span.start,
     )
 
 

@@ -216,17 +216,13 @@ class SqlTonerRepository:
         for batch in _batches(rows):
             self.session.execute(insert(tt.toner_billing_lines), batch)
 
-    def delete_billing(self, agreement: str, period: Period, source_prefix: str) -> None:
-        """Remove lines of one agreement and period that came from ``source_prefix`` (a bill-run report rebuilt)."""
+    def delete_billing_ids(self, ids: Sequence[int], source_prefix: str) -> None:
+        """Remove these billing-report lines if they came from ``source_prefix`` (a rebuilt bill-run report)."""
         t = tt.toner_billing_lines.c
-        self.session.execute(
-            delete(tt.toner_billing_lines).where(
-                t.agreement == agreement,
-                t.period_start >= period.start,
-                t.period_end <= period.end,
-                t.source.startswith(source_prefix),
+        for chunk in chunks(sorted(set(ids))):
+            self.session.execute(
+                delete(tt.toner_billing_lines).where(t.id.in_(chunk), t.source.startswith(source_prefix))
             )
-        )
 
     def billing(self, start: date, end: date, agreements: Sequence[str] | None = None) -> list[BillingLine]:
         """Billing-report lines whose period lies within [start, end], of these agreements (all when None)."""
@@ -253,19 +249,22 @@ class SqlTonerRepository:
         return sorted(found, key=lambda b: b.row_id or 0)
 
     def billed_usage(
-        self, start: date, end: date, agreements: Sequence[str]
+        self, start: date, end: date, agreements: Sequence[str] | None = None
     ) -> list[tuple[str, Period, str, dict[str, str], int]]:
         """Usage lines our bill runs billed for months within [start, end]: (contract, month, meter, source, draft)."""
         t = bt.billed_charges.c
         found: list[tuple[str, Period, str, dict[str, str], int]] = []
         periods: dict[tuple[date, date], Period] = {}
-        for chunk in chunks(sorted(set(agreements))):
-            query = select(t.contract_number, t.period_start, t.period_end, t.key, t.source, t.draft_invoice_id).where(
-                t.kind == "usage", t.period_start >= start, t.period_end <= end, t.contract_number.in_(chunk)
-            )
-            for number, first, last, key, source, draft in self.session.execute(query.order_by(t.id)):
+        query = select(t.contract_number, t.period_start, t.period_end, t.key, t.source, t.draft_invoice_id).where(
+            t.kind == "usage", t.period_start >= start, t.period_end <= end
+        )
+        groups = [None] if agreements is None else list(chunks(sorted(set(agreements))))
+        for chunk in groups:
+            selected = query if chunk is None else query.where(t.contract_number.in_(chunk))
+            for number, first, last, key, source, draft in self.session.execute(selected.order_by(t.id)):
                 period = periods.setdefault((first, last), Period(first, last))
-                found.append((number, period, key.split(":")[2], dict(source or {}), int(draft)))
+                parts = key.split(":")  # CONTRACT:YYYY-MM:usage:METER[:SERIAL]:BAND
+                found.append((number, period, parts[parts.index("usage") + 1], dict(source or {}), int(draft)))
         return found
 
     def _upsert(self, table: Any, key: tuple[Any, ...], values: dict[str, Any], identity: dict[str, Any]) -> int:
