@@ -43,5 +43,5 @@ def test_me_shows_the_callers_username_roles_and_permissions(app, client):
     assert response.json() == {
         "username": "audrey",
         "roles": ["auditor"],
-        "permissions": ["audit:read", "catalog:read", "contracts:read", "customers:read"],
+        "permissions": ["audit:read", "catalog:read", "contracts:read", "customers:read", "toner:read"],
     }
