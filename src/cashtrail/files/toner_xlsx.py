@@ -95,7 +95,7 @@ def country_file(
                 [r.agreement, r.period_label, c["colour"], c["pages"], _num(c["capacity_expected"]),
                  _num(c["tolerance"]), c["capacity_shipped"], _num(c["excess_pages"]), _num(c["shortfall_pages"]),
                  _num(c["cost_per_yield_page"]), _num(c["excess_cartridges"]), _num(c["effective_coverage_percent"]),
-                 _num(c["charge"]), r.currency, len(c["shipment_ids"]), len(c["billing_ids"])]
+                 _num(c["charge"]), r.currency, len(c["shipment_ids"]), len(r.result.get("billing_ids", []))]
             )  # fmt: skip
         for f in findings.get(r.id or 0, []):
             found.append(

@@ -175,7 +175,8 @@ def colour_result(
     expected = pages * setup.allowance_percent / ISO_COVERAGE_PERCENT
     tolerance = setup.tolerance_percent / HUNDRED * expected + setup.spare_allowance_pages
     excess = max(Decimal(0), shipped - expected - tolerance)
-    unit = cost_per_yield_page(lines, parts, setup.currency)
+    # A device pool without excess charges nothing: its cost per yield page is not needed (nor computed).
+    unit = None if serial is not None and not excess else cost_per_yield_page(lines, parts, setup.currency)
     reference_yield = _reference_yield(colour, setup, parts)
     return ColourResult(
         colour=colour,

@@ -196,6 +196,8 @@ def check_duplicates(data: ReconciliationData) -> list[TonerFinding]:
             message = f"shipment {shipment_id} line {number} appears {len(group)} times"
             found.append(TonerFinding(FindingCode.DUPLICATE_SHIPMENT, data.agreement, message, tuple(group)))
     for key, group in by_content.items():
+        if len(group) < 2:
+            continue
         ids = {(line.shipment_id, line.line) for line in group}
         if len({line.upload_id for line in group}) > 1 and len(ids) > 1:
             message = f"serial {key[0]}, part {key[1]}, quantity {key[2]} on {key[3]} came in two uploads"
@@ -288,9 +290,10 @@ def check_usage_without_shipments(data: ReconciliationData) -> list[TonerFinding
         if device.model not in lives:
             lives[device.model] = _expected_life(device.model, data)
         for colour, life in sorted(lives[device.model].items()):
-            if colour in received:
+            history_pages = None if colour in received else data.device_pages(device.serial)
+            if history_pages is None:
                 continue
-            pages = sum(b.pages_for(colour) for b in own)
+            pages = history_pages.pages(colour)
             if pages > life:
                 message = f"device {device.serial} billed {pages} {colour} pages, over a {life}-page life, no shipment"
                 rows: tuple[Row, ...] = (device, *own)
@@ -308,21 +311,24 @@ def check_cartridge_not_uploaded(data: ReconciliationData) -> list[TonerFinding]
         return []
     found = []
     for device in data.devices_in(data.period):
-        own = history.get(device.serial, [])
-        for colour, lines in data.device_colour_shipments.get(device.serial, {}).items():
-            delivered = [line for line in lines if line.status == ShipmentStatus.SHIPPED]
-            if colour is None or not delivered:
+        shipped = data.device_colour_shipments.get(device.serial, {})
+        own = data.device_pages(device.serial) if shipped else None
+        for colour, lines in shipped.items():
+            delivered = [line.shipped_on for line in lines if line.status == ShipmentStatus.SHIPPED]
+            if colour is None or not delivered or own is None:
                 continue
-            last = max(line.shipped_on for line in delivered)
+            last = max(delivered)
+            first = own.since(last)
+            pages = own.pages(colour, first)
+            if not pages:
+                continue
             at_last = [line for line in lines if line.shipped_on == last]
             one = max((p.rated_yield for line in at_last if (p := any_part(data.catalog, line.part_number))), default=0)
-            since = [b for b in own if b.period.start >= last]
-            pages = sum(b.pages_for(colour) for b in since)
             if pages > capacity_shipped(at_last, data.catalog) + one:
                 message = (
                     f"device {device.serial}: {pages} {colour} pages since the shipment of {last} exceed its yield"
                 )
-                rows: tuple[Row, ...] = (*at_last, *since)
+                rows: tuple[Row, ...] = (*at_last, *own.lines[first:])
                 found.append(
                     TonerFinding(FindingCode.CARTRIDGE_NOT_UPLOADED, data.agreement, message, rows, device.serial)
                 )

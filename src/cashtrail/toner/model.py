@@ -14,6 +14,7 @@ Invariants: every quantity, yield and page count is a whole number ≥ 0 (a retu
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -229,6 +230,28 @@ class PartIndex:
 Parts = Sequence[CartridgePart] | PartIndex
 
 
+class DevicePages:
+    """A device's billing lines ordered by period start, with running totals so "pages since day" costs a bisect."""
+
+    def __init__(self, lines: Sequence[BillingLine]) -> None:
+        self.lines = sorted(lines, key=lambda b: b.period.start)
+        self.starts = [b.period.start for b in self.lines]
+        mono, colour = [0], [0]
+        for b in reversed(self.lines):
+            mono.append(mono[-1] + b.mono_pages)
+            colour.append(colour[-1] + b.colour_pages)
+        self._mono, self._colour = mono[::-1], colour[::-1]  # [i] = total of lines[i:]
+
+    def since(self, day: date) -> int:
+        """Index of the first line whose period starts on or after ``day``."""
+        return bisect_left(self.starts, day)
+
+    def pages(self, colour: TonerColour, first: int = 0) -> int:
+        """Pages drawing on ``colour`` billed on lines[first:]."""
+        colour_pages = self._colour[first]
+        return colour_pages + self._mono[first] if colour == TonerColour.BLACK else colour_pages
+
+
 @dataclass(frozen=True)
 class ReconciliationData:
     """Everything one agreement and period need; shipments and billing may include history and other agreements.
@@ -324,6 +347,18 @@ class ReconciliationData:
                 grouped.setdefault(colours.get(line.part_number), []).append(line)
             found[serial] = grouped
         return found
+
+    def device_pages(self, serial: str) -> DevicePages | None:
+        """The device's billed history with its page totals (built on first use), for the usage-gap checks."""
+        cache = self._pages_cache
+        if serial not in cache:
+            lines = self.device_history.get(serial)
+            cache[serial] = None if lines is None else DevicePages(lines)
+        return cache[serial]
+
+    @cached_property
+    def _pages_cache(self) -> dict[str, DevicePages | None]:
+        return {}
 
     @cached_property
     def device_shipments(self) -> dict[str, list[ShipmentLine]]:

@@ -85,13 +85,9 @@ def detail(uow: UnitOfWork, actor: Actor, agreement: str, period: str) -> Detail
         assert record.id is not None
         findings = uow.toner_board.findings([record.id])
         parts = {p.part_number: p for p in uow.toner.parts()}
+        billing = uow.toner.billing_by_ids(record.result.get("billing_ids", []))
         colours = [
-            ColourTrace(
-                figures,
-                uow.toner.shipments_by_ids(figures.get("shipment_ids", [])),
-                uow.toner.billing_by_ids(figures.get("billing_ids", [])),
-                parts,
-            )
+            ColourTrace(figures, uow.toner.shipments_by_ids(figures.get("shipment_ids", [])), billing, parts)
             for figures in record.result.get("colours", [])
         ]
         trail = list(uow.audit.for_entity("toner_reconciliation", record.key))

@@ -173,7 +173,6 @@ def _colour(result: ColourResult) -> dict[str, Any]:
         "effective_coverage_percent": _dec(result.effective_coverage_percent),
         "charge": None if charge is None else str(charge.amount),
         "shipment_ids": sorted(line.row_id for line in result.shipments if line.row_id is not None),
-        "billing_ids": sorted(b.row_id for b in result.billing if b.row_id is not None),
         "devices": [
             {
                 "serial": d.serial,
@@ -190,7 +189,9 @@ def summarize(reconciliation: Reconciliation) -> dict[str, Any]:
     """The JSON kept on the record: set-up terms and one entry per colour."""
     setup = reconciliation.setup
     total = reconciliation.total_charge
+    billing = {b.row_id for c in reconciliation.colours for b in c.billing if b.row_id is not None}
     return {
+        "billing_ids": sorted(billing),  # the billing lines of the period: every colour draws on them
         "setup": {
             "allowance_percent": str(setup.allowance_percent),
             "tolerance_percent": str(setup.tolerance_percent),

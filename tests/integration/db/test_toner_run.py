@@ -38,7 +38,7 @@ def test_a_run_calculates_worked_example_1_and_traces_it_to_the_stored_rows(app:
     assert black["effective_coverage_percent"] == "5.83"
     with app.uow() as uow:
         rows = uow.toner.shipments_by_ids(black["shipment_ids"])
-        bills = uow.toner.billing_by_ids(black["billing_ids"])
+        bills = uow.toner.billing_by_ids(record.result["billing_ids"])
     assert sorted(r.shipment_id for r in rows) == ["S1", "S2", "S3", "S4"]
     assert sum(b.mono_pages for b in bills) == 120_000
     assert record.status.value == "calculated"
