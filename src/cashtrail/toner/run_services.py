@@ -295,7 +295,9 @@ def _reconcile_one(
     else:
         record.result, record.total_charge, record.calculated_at = {}, None, None
     read_status = None if stored is None else stored.status
-    moved = _auto_move(clock, actor, record, has_data and setup is not None, bool(findings), summary.span)
+    # Without a set-up there is nothing to calculate, but the findings (no_toner_contract) need someone: the card
+    # goes to findings open like any other once the period's billing report is there.
+    moved = _auto_move(clock, actor, record, has_data, bool(findings), summary.span)
     summary.records += 1
     summary.statuses[record.status.value] = summary.statuses.get(record.status.value, 0) + 1
     return _Work(record, list(findings), read_status, moved)

@@ -109,3 +109,26 @@ def test_an_open_error_finding_blocks_approval_until_it_is_accepted_with_a_note(
     move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "approved", "go")
     record, _ = _record(app)
     assert record.status.value == "approved"
+
+
+def test_cartridges_shipped_to_an_agreement_without_a_setup_get_a_card_in_findings_open(
+    app: App, system: Actor
+) -> None:
+    from cashtrail.contracts.terms import month_period
+    from cashtrail.toner.model import BillingLine
+    from tests.toner_scenario import mps_contract
+
+    worked_example(app)
+    mps_contract(app, number="MPS-2")
+    with app.uow() as uow:
+        uow.toner.put_shipments([ShipmentLine("T1", 1, date(2026, 2, 3), "X", 2, "U2", "MPS-2", "", "D1")])
+        uow.toner.put_billing([BillingLine("MPS-2", month_period("2026-02"), 9_000, 0, 2, "INV-9")], "test")
+        uow.commit()
+    summary = run_reconciliation(app.uow(), app.clock, system, "2026")
+    with app.uow() as uow:
+        [record] = uow.toner_board.records(agreements=["MPS-2"])
+        codes = [f.code for f in uow.toner_board.findings([record.id])]
+    assert (record.period_label, record.status.value, record.owner) == ("2026-Q1", "findings_open", "unassigned")
+    assert record.result == {}
+    assert "no_toner_contract" in codes
+    assert summary.findings["no_toner_contract"] == 1

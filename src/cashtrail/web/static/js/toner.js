@@ -42,13 +42,20 @@
       data: {
         labels: data.labels,
         datasets: [
-          { type: "bar", label: "expected (yield pages)", data: data.expected.map(Number) },
-          { type: "bar", label: "shipped (yield pages)", data: data.shipped },
-          { type: "line", label: "excess (yield pages)", data: data.excess.map(Number) },
-          { type: "line", label: "black coverage %", data: data.coverage.map(function (v) { return v === null ? null : Number(v); }), yAxisID: "coverage" }
+          { type: "bar", label: "expected (yield pages)", data: data.expected.map(Number), yAxisID: "pages" },
+          { type: "bar", label: "shipped (yield pages)", data: data.shipped, yAxisID: "pages" },
+          { type: "line", label: "excess (yield pages)", data: data.excess.map(Number), yAxisID: "pages" },
+          { type: "line", label: "black coverage %", yAxisID: "coverage",
+            data: data.coverage.map(function (v) { return v === null ? null : Number(v); }) }
         ]
       },
-      options: { scales: { coverage: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } } } }
+      options: {
+        scales: {
+          pages: { type: "linear", position: "left", beginAtZero: true, title: { display: true, text: "yield pages" } },
+          coverage: { type: "linear", position: "right", beginAtZero: true, grid: { drawOnChartArea: false },
+                      title: { display: true, text: "coverage %" } }
+        }
+      }
     });
   }
 
