@@ -14,6 +14,7 @@ from cashtrail.catalog.model import Product
 from cashtrail.contracts.model import Contract
 from cashtrail.identity.model import Actor, User
 from cashtrail.identity.services import create_user
+from cashtrail.invoicing.snapshot import DocumentSnapshot
 from cashtrail.parties.model import Address, Contact, Customer, PaymentTerms
 from cashtrail.parties.services import define_payment_terms, register_customer
 
@@ -213,3 +214,119 @@ def lift_contract(
             callout_terms=terms,
         ),
     )
+
+
+def document_snapshot(
+    *,
+    kind: str = "invoice",
+    language: str = "en",
+    seller_country: str = "BE",
+    buyer_country: str = "BE",
+    buyer_vat: str | None = "BE0403170701",
+    lines: Sequence[tuple[str, str, str, str]] = (
+        ("Maintenance fee, lift L-01, April 2026", "1", "250.00", "standard"),
+        ("Callout 2026-04-12, 95 min out of hours", "1.75", "96.50", "standard"),
+        ("Spare part: door contact", "2", "41.30", "reduced"),
+    ),
+    number: str = "INV-BE-2026-000001",
+    issue_date: date = date(2026, 4, 30),
+    currency: str = "EUR",
+) -> DocumentSnapshot:
+    """A reconciling invoice or credit note snapshot; ``lines`` are (description, quantity, unit price, category)."""
+    from cashtrail.invoicing.references import ogm_reference, rf_reference
+    from cashtrail.invoicing.snapshot import Heading, PartySnapshot, PostalAddress, PrecedingInvoice, build_snapshot
+    from cashtrail.invoicing.tax import TaxContext, decide_vat
+    from cashtrail.invoicing.totals import DocumentKind, Line, compute_totals
+    from cashtrail.money import Money
+
+    context = TaxContext(seller_country, buyer_country, buyer_is_business=True, buyer_vat_number=buyer_vat)
+    doc_lines = [
+        Line(Decimal(q), Money.of(p, currency), decide_vat(context, cat, issue_date), d, item_id=f"ITEM-{i}")
+        for i, (d, q, p, cat) in enumerate(lines, start=1)
+    ]
+    doc_kind = DocumentKind(kind)
+    totals = compute_totals(doc_lines, currency=currency, kind=doc_kind)
+    reference = ogm_reference(int(number[-6:]) + 1000) if buyer_country == "BE" else rf_reference(number)
+    seller = PartySnapshot(
+        name="Cashtrail Demo Services SA",
+        address=PostalAddress("Rue de la Loi 16", "1000", "Bruxelles", seller_country),
+        vat_number="BE0202239951",
+        company_id="0202239951",
+        endpoint="0202239951",
+        endpoint_scheme="0208",
+        email="billing@demo.cashtrail.dev",
+        number="BE01",
+        iban="BE68539007547034",
+        bic="GKCCBEBB",
+    )
+    buyer = PartySnapshot(
+        name="Acme Lifts NV",
+        address=PostalAddress("Meir 1", "2000", "Antwerpen", buyer_country),
+        vat_number=buyer_vat,
+        endpoint=(buyer_vat or "billing@acme.example")[2:] if buyer_vat else "billing@acme.example",
+        endpoint_scheme="0208" if buyer_vat and buyer_vat.startswith("BE") else ("9957" if buyer_vat else "EM"),
+        email="billing@acme.example",
+        number="C0001",
+    )
+    heading = Heading(
+        number=number,
+        issue_date=issue_date,
+        due_date=date.fromordinal(issue_date.toordinal() + 30),
+        language=language,
+        seller=seller,
+        buyer=buyer,
+        payment_reference=reference.value,
+        payment_reference_display=reference.formatted(),
+        payment_terms="Net 30 days",
+        buyer_reference="PO-4711",
+        contract_reference="LFT-00001",
+        preceding=PrecedingInvoice("INV-BE-2026-000000", date(2026, 3, 31))
+        if doc_kind.value == "credit_note"
+        else None,
+    )
+    return build_snapshot(totals, heading)
+
+
+ENTITY_DATA = {
+    "BE": (
+        "Cashtrail Services Belgium NV",
+        "BE0202239951",
+        "Rue de la Loi 16",
+        "1000",
+        "Bruxelles",
+        "BE68539007547034",
+    ),
+    "FR": (
+        "Cashtrail Services France SAS",
+        "FR40303265045",
+        "1 rue de Rivoli",
+        "75001",
+        "Paris",
+        "FR1420041010050500013M02606",
+    ),
+}
+
+
+def legal_entity(app: App, *, code: str = "BE01", country: str = "BE", default: bool = True, **kw: object):  # noqa: ANN201
+    """A legal entity of the group (BE or FR data); ``kw`` overrides fields (approval rules, ...)."""
+    from cashtrail.parties.entities import LegalEntity
+    from cashtrail.parties.entity_services import define_legal_entity
+
+    name, vat, street, postal, city, iban = ENTITY_DATA[country]
+    entity = LegalEntity(
+        code=code,
+        name=name,
+        country=country,
+        vat_number=vat,
+        address_line1=street,
+        postal_code=postal,
+        city=city,
+        iban=iban,
+        bic="GKCCBEBB",
+        company_id=vat[2:],
+        email=f"billing-{code.lower()}@cashtrail.example",
+        is_default=default,
+    )
+    for key, value in kw.items():
+        setattr(entity, key, value)
+    return define_legal_entity(app.uow(), app.clock, Actor.system(), entity)

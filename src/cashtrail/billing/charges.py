@@ -35,6 +35,9 @@ class ChargeKind(StrEnum):
     CALLOUT = "callout"
     REPAIR = "repair"
     FUND = "fund"  # a repair paid from the customer's reserve fund (negative)
+    TONER = "toner"  # excess toner billed by a reconciliation (a pending charge)
+    ORDER = "order"  # an order line whose invoice trigger fired (a pending charge)
+    MANUAL = "manual"  # a one-off charge entered by a person (a pending charge)
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Charge:
     asset: str = ""
     source: Mapping[str, str] = field(default_factory=dict)
     meter: str = ""  # usage and shortfall lines: the meter type they rate
+    tax_category: str = "standard"  # catalog TaxCategory of what is billed: standard, reduced, zero, exempt
+    supply: str = "services"  # goods or services: decides reverse charge vs intra-Community supply cross-border
 
     def covers_meter(self, serial: str, meter: str) -> bool:
         """True for a usage or shortfall line that rates this device's meter (pooled lines cover every device)."""

@@ -53,11 +53,15 @@ def group_charges(charges: Iterable[Charge], contracts: Mapping[str, Contract]) 
     """Draft invoices for ``charges``, ordered by group key; those under the minimum amount are deferred."""
     drafts: dict[str, DraftInvoice] = {}
     for charge in charges:
-        key = group_key(charge, contracts[charge.contract_number])
+        contract = contracts.get(charge.contract_number)
+        # A pending charge of an order (or of a contract outside the shard's window) groups on its own reference.
+        key = group_key(charge, contract) if contract else f"{charge.kind}:{charge.contract_number}"
         draft = drafts.setdefault(key, DraftInvoice(key, charge.customer_number, charge.amount.currency))
         draft.lines.append(charge)
     for draft in drafts.values():
-        minimum = max((contracts[n].minimum_invoice_amount for n in draft.contract_numbers), default=Decimal(0))
+        minimum = max(
+            (contracts[n].minimum_invoice_amount for n in draft.contract_numbers if n in contracts), default=Decimal(0)
+        )
         draft.deferred = draft.total.amount < minimum
     return [drafts[k] for k in sorted(drafts)]
 

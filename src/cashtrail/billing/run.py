@@ -28,6 +28,7 @@ from cashtrail.billing.blocks import (
 from cashtrail.billing.charges import Charge, ChargeKind, ServiceJob, fee_charges, job_charges, usage_charges
 from cashtrail.billing.grouping import Change, DraftInvoice, diff_runs, group_charges
 from cashtrail.billing.meters import MeterRead, Usage, estimate_closing, monthly_usage, usage_between
+from cashtrail.billing.pending import due_by
 from cashtrail.contracts.escalation import escalation_factor, reference_month, revision_dates
 from cashtrail.contracts.model import Contract
 from cashtrail.contracts.reserve_fund import draw
@@ -89,6 +90,8 @@ class RunInputs:
     earlier: Sequence[tuple[str, str]] = ()
     #: Estimated closing reads the rating made (filled while rating; stored by a real run so the next read trues up).
     estimates: list[MeterRead] = field(default_factory=list)
+    #: One-off charges handed to billing (toner excess, order triggers, manual), not billed yet.
+    pending: Sequence[Charge] = ()
 
 
 def parse_period(label: str) -> Period:
@@ -142,6 +145,7 @@ def rate_all(
         charges += produced
         findings += found
         rated[(contract.number, period.label())] = {c.key for c in produced}
+    charges += [c for c in inputs.pending if due_by(c, month.end)]
     return charges, findings, rated
 
 

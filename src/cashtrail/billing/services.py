@@ -37,7 +37,8 @@ def load_inputs(uow: UnitOfWork, month: Period, customers: tuple[str, str] | Non
     numbers = {c.number for c in contracts}
     earlier = [(n, p) for n, p in uow.bill_runs.held_periods(month.label()) if n in numbers]
     inputs = inputs_for(uow, month, contracts, since=min((month_period(p).start for _, p in earlier), default=None))
-    return replace(inputs, earlier=earlier)
+    pending = uow.pending_charges.due(month.end, customers=customers)
+    return replace(inputs, earlier=earlier, pending=pending)
 
 
 def inputs_for(
@@ -71,7 +72,6 @@ def run_bill_run(
     with uow:
         inputs = load_inputs(uow, month, customers)
         charges, findings, rated = rate_all(inputs, month, policy)
-        charges += uow.pending_charges.due([c.number for c in inputs.contracts], month.end)
         billed = uow.bill_runs.billed_keys(c.key for c in charges)
         result = finalize(inputs, month, policy, charges, findings, billed, preview=preview, label=period)
         result.rated = rated

@@ -16,7 +16,19 @@ app = typer.Typer(
 )
 
 #: CLI modules, each exposing ``register(app: typer.Typer)``.
-COMMAND_MODULES = ("admin", "parties", "billing", "serve", "imports", "cashapp", "jobs", "demo", "toner")
+COMMAND_MODULES = (
+    "admin",
+    "parties",
+    "billing",
+    "invoicing",
+    "serve",
+    "imports",
+    "cashapp",
+    "cashapp_commands",
+    "jobs",
+    "demo",
+    "toner",
+)
 
 
 def _version(value: bool) -> None:

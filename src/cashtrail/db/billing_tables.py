@@ -215,7 +215,40 @@ billed_charges = Table(
     Column("site", String(100), nullable=False),
     Column("asset", String(64), nullable=False),
     Column("source", Json, nullable=False),
+    Column("tax_category", String(16), nullable=False, server_default="standard"),
+    Column("supply", String(16), nullable=False, server_default="services"),
 )
+
+pending_charges = Table(
+    "pending_charges",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("origin", String(16), nullable=False),
+    Column("origin_ref", String(100), nullable=False),
+    Column("contract_number", String(32), nullable=False),
+    Column("customer_number", String(32), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("description", String(300), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("quantity", DecimalText(19, 6), nullable=False),
+    Column("unit_price", DecimalText(19, 6), nullable=False),
+    Column("amount", DecimalText(19, 4), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("formula", Text, nullable=False),
+    Column("site", String(100), nullable=False),
+    Column("asset", String(64), nullable=False),
+    Column("source", Json, nullable=False),
+    Column("tax_category", String(16), nullable=False),
+    Column("supply", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("cancelled_at", UtcDateTime),
+    Column("cancelled_by", String(64)),
+    Column("cancel_reason", Text),
+)
+Index("ix_pending_charges_origin", pending_charges.c.origin, pending_charges.c.origin_ref)
 
 reserve_funds = Table(
     "reserve_funds",

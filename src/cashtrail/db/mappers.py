@@ -8,7 +8,8 @@ from cashtrail.audit.model import AuditEvent
 from cashtrail.catalog.model import PriceList, PriceListItem, Product
 from cashtrail.db import billing_tables as _billing_tables  # noqa: F401 - same metadata
 from cashtrail.db import cashapp_tables as _cashapp_tables  # noqa: F401 - same metadata
-from cashtrail.db import pending_tables as _pending_tables  # noqa: F401 - same metadata
+from cashtrail.db import invoicing_tables as _invoicing_tables  # noqa: F401 - same metadata
+from cashtrail.db import ledger_tables as _ledger_tables  # noqa: F401 - same metadata
 from cashtrail.db import tables as t
 from cashtrail.db import toner_tables as _toner_tables  # noqa: F401 - same metadata
 from cashtrail.identity.model import ApiToken, User

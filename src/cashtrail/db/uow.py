@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Self
 
@@ -10,10 +11,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
+from cashtrail.db.repositories.cash import SqlCashRepository
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
+from cashtrail.db.repositories.idempotency import SqlIdempotencyRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
+from cashtrail.db.repositories.invoicing import (
+    SqlInvoiceRepository,
+    SqlInvoiceStopRepository,
+    SqlLegalEntityRepository,
+    SqlNumberSeriesRepository,
+)
+from cashtrail.db.repositories.ledger import SqlLedgerRepository
+from cashtrail.db.repositories.outbox import SqlDocumentFileRepository, SqlOutboxRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
 from cashtrail.db.repositories.toner import SqlTonerRepository
@@ -40,8 +51,17 @@ class SqlUnitOfWork:
     blocks: ports.BlockRepository
     bill_runs: ports.BillRunRepository
     reserve_funds: ports.ReserveFundRepository
-    bank_statements: ports.BankStatementRepository
     pending_charges: ports.PendingChargeRepository
+    legal_entities: ports.LegalEntityRepository
+    invoices: ports.InvoiceRepository
+    number_series: ports.NumberSeriesRepository
+    invoice_stops: ports.InvoiceStopRepository
+    ledger: ports.LedgerRepository
+    document_files: ports.DocumentFileRepository
+    outbox: ports.OutboxRepository
+    idempotency: ports.IdempotencyRepository
+    bank_statements: ports.BankStatementRepository
+    cash: ports.CashRepository
     toner: ports.TonerRepository
     toner_board: ports.TonerBoardRepository
 
@@ -67,8 +87,17 @@ class SqlUnitOfWork:
             self.blocks = SqlBlockRepository(self.session)
             self.bill_runs = SqlBillRunRepository(self.session)
             self.reserve_funds = SqlReserveFundRepository(self.session)
-            self.bank_statements = SqlBankStatementRepository(self.session)
             self.pending_charges = SqlPendingChargeRepository(self.session)
+            self.legal_entities = SqlLegalEntityRepository(self.session)
+            self.invoices = SqlInvoiceRepository(self.session)
+            self.number_series = SqlNumberSeriesRepository(self.session)
+            self.invoice_stops = SqlInvoiceStopRepository(self.session)
+            self.ledger = SqlLedgerRepository(self.session)
+            self.document_files = SqlDocumentFileRepository(self.session)
+            self.outbox = SqlOutboxRepository(self.session)
+            self.idempotency = SqlIdempotencyRepository(self.session)
+            self.bank_statements = SqlBankStatementRepository(self.session)
+            self.cash = SqlCashRepository(self.session)
             self.toner = SqlTonerRepository(self.session)
             self.toner_board = SqlTonerBoardRepository(self.session)
         self._depth += 1
@@ -94,3 +123,6 @@ class SqlUnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    def savepoint(self) -> AbstractContextManager[object]:
+        return self.session.begin_nested()

@@ -50,11 +50,32 @@ class Permission(StrEnum):
     TONER_READ = "toner:read"
     TONER_RUN = "toner:run"  # toner uploads, reconciliation runs, board moves and finding decisions
     TONER_APPROVE = "toner:approve"  # approve an excess charge for billing
+    INVOICES_READ = "invoices:read"
+    INVOICES_PREPARE = "invoices:prepare"  # draft, credit, stop and release
+    INVOICES_APPROVE = "invoices:approve"
+    INVOICES_ISSUE = "invoices:issue"  # issue and send
+    AR_READ = "ar:read"  # ledger, open items, statements of account
+    CASH_APPLY = "cash:apply"  # run matching, accept, change, reject and reverse cash applications
+    ENTITIES_MANAGE = "entities:manage"  # legal entities, their series and approval rules
 
 
-_READ = {Permission.CUSTOMERS_READ, Permission.CATALOG_READ, Permission.CONTRACTS_READ, Permission.TONER_READ}
+_READ = {
+    Permission.CUSTOMERS_READ,
+    Permission.CATALOG_READ,
+    Permission.CONTRACTS_READ,
+    Permission.INVOICES_READ,
+    Permission.AR_READ,
+    Permission.TONER_READ,
+}
 _TONER = {Permission.TONER_RUN, Permission.TONER_APPROVE}
-_BILLING = {Permission.CONTRACTS_WRITE, Permission.USAGE_WRITE, Permission.BILLING_RUN, Permission.BILLING_BLOCK}
+_BILLING = {
+    Permission.CONTRACTS_WRITE,
+    Permission.USAGE_WRITE,
+    Permission.BILLING_RUN,
+    Permission.BILLING_BLOCK,
+    Permission.INVOICES_PREPARE,
+    Permission.INVOICES_ISSUE,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLING_ANALYST: frozenset(
         _READ
@@ -62,8 +83,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
-    Role.TONER_SPECIALIST: frozenset(_READ | _TONER | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
-    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT}),
+    Role.TONER_SPECIALIST: frozenset(
+        _READ | _TONER | {Permission.IMPORTS_RUN, Permission.JOBS_RUN, Permission.INVOICES_PREPARE}
+    ),
+    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT, Permission.CASH_APPLY}),
     Role.SUPERVISOR: frozenset(
         _READ
         | {
@@ -73,6 +96,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.JOBS_RUN,
             Permission.AUDIT_READ,
             Permission.BANK_IMPORT,
+            Permission.CASH_APPLY,
+            Permission.INVOICES_APPROVE,
         }
         | _BILLING
         | _TONER

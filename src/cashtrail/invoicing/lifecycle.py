@@ -15,13 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from cashtrail.errors import InvalidState, PermissionDenied, ValidationFailed
 from cashtrail.identity.model import Actor
+from cashtrail.invoicing.snapshot import DocumentSnapshot
 from cashtrail.invoicing.totals import DocumentKind, InvoiceTotals, Line, TaxRounding, compute_totals
 from cashtrail.money import Money
+
+_QUANTITY = Decimal("0.000001")
 
 
 class Status(StrEnum):
@@ -60,6 +64,17 @@ class Document:
     stopped_reason: str | None = None
     credits: str | None = None  # the number of the invoice a credit note corrects
     id: int | None = None
+    legal_entity: str = ""  # the code of the selling entity (its number series and approval rules)
+    source: str = ""  # where the draft came from: "draft:<billing draft id>", "manual", "order:<n>", "rma:<n>"
+    buyer_reference: str = ""  # the customer's PO number, else the contract number (EN 16931 BT-10)
+    reason: str = ""  # why a credit note is issued
+    credits_id: int | None = None
+    created_at: datetime | None = None
+    approved_at: datetime | None = None
+    issued_at: datetime | None = None
+    sent_at: datetime | None = None
+    approval_reason: str = ""  # why this draft needs a second person's approval; empty when it does not
+    snapshot: DocumentSnapshot | None = None  # what was issued, frozen at issue
 
     def totals(self) -> InvoiceTotals:
         """The document's reconciled totals (computed from its lines; stored totals must equal these)."""
@@ -67,11 +82,17 @@ class Document:
 
     def needs_approval(self, rules: ApprovalRules, *, first_of_contract: bool) -> bool:
         """True when the rules ask a second person to approve this draft."""
+        return bool(self.why_approval(rules, first_of_contract=first_of_contract))
+
+    def why_approval(self, rules: ApprovalRules, *, first_of_contract: bool) -> str:
+        """The rule that asks a second person to approve this draft, or ``""`` when none does."""
         if self.kind == DocumentKind.CREDIT_NOTE:
-            return rules.credit_notes
+            return "every credit note is approved" if rules.credit_notes else ""
         if rules.first_invoice_of_contract and first_of_contract:
-            return True
-        return rules.threshold is not None and self.totals().gross > rules.threshold
+            return "first invoice of the contract"
+        if rules.threshold is not None and self.totals().gross > rules.threshold:
+            return f"total above {rules.threshold}"
+        return ""
 
     def stop(self, reason: str) -> None:
         """Hold a draft from approval and issue (a "stop invoice" instruction)."""
@@ -86,10 +107,11 @@ class Document:
             raise InvalidState("the draft is not stopped", code="invoice.not_stopped")
         self.stopped_reason = None
 
-    def approve(self, approver: Actor) -> None:
+    def approve(self, approver: Actor, at: datetime | None = None) -> None:
         """Approve a draft; the preparer may not approve their own document."""
         self._require(Status.DRAFT, action="approve")
         self._not_stopped()
+        self.approved_at = at
         if approver.username == self.prepared_by:
             raise PermissionDenied(
                 f"{approver.username} prepared this document and may not approve it",
@@ -111,6 +133,12 @@ class Document:
         self.totals()  # refuses a document whose totals do not reconcile or are negative
         self.status, self.number = Status.ISSUED, number
         self.issue_date, self.due_date, self.payment_reference = issue_date, due_date, payment_reference
+
+    def issued_fields(self) -> tuple[str, date, date, str]:
+        """Number, issue date, due date and payment reference of an issued document."""
+        if self.number is None or self.issue_date is None or self.due_date is None or self.payment_reference is None:
+            raise InvalidState("the document is not issued", code="invoice.not_issued")
+        return self.number, self.issue_date, self.due_date, self.payment_reference
 
     def mark_sent(self) -> None:
         """Record that the customer was sent the document."""
@@ -134,6 +162,9 @@ class Document:
             list(self.contract_numbers),
             self.rounding,
             credits=self.number,
+            credits_id=self.id,
+            legal_entity=self.legal_entity,
+            buyer_reference=self.buyer_reference,
         )
 
     def _credit_lines(self, lines: Sequence[int] | None, amount: Money | None) -> list[Line]:
@@ -152,8 +183,14 @@ class Document:
                 amount=str(amount),
             )
         share = amount.amount / gross.amount
+        # Quantities are stored with six decimals: the scaled quantity is rounded there, once, so what is stored is
+        # exactly what was computed (the credit's gross may then differ from the amount by a cent per line).
         return [
-            replace(line, quantity=line.quantity * share, description=f"Credit: {line.description}")
+            replace(
+                line,
+                quantity=(line.quantity * share).quantize(_QUANTITY, ROUND_HALF_UP),
+                description=f"Credit: {line.description}",
+            )
             for line in self.lines
         ]
 

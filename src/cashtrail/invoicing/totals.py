@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -85,6 +86,13 @@ class Line:
     unit_price: Money
     vat: VatDecision
     description: str = ""
+    unit_code: str = "C62"  # UN/ECE Recommendation 20 unit of the quantity
+    item_id: str = ""  # the seller's item id: a SKU, or the charge kind
+    contract_number: str = ""
+    period_start: date | None = None
+    period_end: date | None = None
+    note: str = ""  # how the line was computed (a charge's formula)
+    category: str = ""  # what is sold, for the revenue account: a charge kind (fee, usage, ...) or a product type
 
     def net(self) -> Money:
         """``quantity x unit price`` rounded to the currency's minor unit (BT-131)."""

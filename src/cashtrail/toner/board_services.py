@@ -57,7 +57,7 @@ def move_record(
         if wanted == BoardStatus.APPROVED:
             billing_hook.queue(uow, clock, actor, record, excess_charges(record))
         elif record.status == BoardStatus.APPROVED and wanted == BoardStatus.UNDER_REVIEW:
-            billing_hook.withdraw(uow, clock, record)
+            billing_hook.withdraw(uow, clock, actor, record)
         record.status, record.status_since = wanted, event.at
         uow.toner_board.save_many([record])
         audit(

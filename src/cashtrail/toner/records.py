@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from cashtrail.billing.charges import Charge
+from cashtrail.billing.charges import Charge, ChargeKind
 from cashtrail.contracts.terms import Period
 from cashtrail.money import Money
 from cashtrail.toner.board import BoardStatus
@@ -31,7 +31,7 @@ from cashtrail.toner.periods import period_label
 
 #: Days after the period end by which a reconciliation should be closed (decision D-102).
 DUE_DAYS = 30
-TONER_CHARGE_KIND = "toner_excess"
+TONER_CHARGE_KIND = ChargeKind.TONER.value
 
 
 class FindingState(StrEnum):
@@ -233,6 +233,7 @@ def excess_charges(record: ReconciliationRecord) -> list[Charge]:
                     f" (+ markup {record.result['setup']['markup_percent']} %), rounded half-up once"
                 ),
                 source={"toner_reconciliation": record.key, "colour": colour["colour"]},
+                supply="goods",  # cartridges are goods (reverse charge vs intra-Community supply cross-border)
             )
         )
     return charges

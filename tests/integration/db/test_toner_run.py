@@ -79,11 +79,9 @@ def test_an_approved_charge_is_billed_once_by_the_next_bill_run_and_the_record_m
         from cashtrail.db import billing_tables as bt
 
         count = uow.session.scalar(
-            select(func.count()).select_from(bt.billed_charges).where(bt.billed_charges.c.kind == "toner_excess")
+            select(func.count()).select_from(bt.billed_charges).where(bt.billed_charges.c.kind == "toner")
         )
-        amount = uow.session.scalar(
-            select(bt.billed_charges.c.amount).where(bt.billed_charges.c.kind == "toner_excess")
-        )
+        amount = uow.session.scalar(select(bt.billed_charges.c.amount).where(bt.billed_charges.c.kind == "toner"))
     assert count == 1
     assert amount == Decimal("64.00")
     with app.uow() as uow:
@@ -132,3 +130,18 @@ def test_cartridges_shipped_to_an_agreement_without_a_setup_get_a_card_in_findin
     assert record.result == {}
     assert "no_toner_contract" in codes
     assert summary.findings["no_toner_contract"] == 1
+
+
+def test_withdrawing_an_approval_cancels_the_unbilled_charge(app: App, system: Actor) -> None:
+    worked_example(app)
+    run_reconciliation(app.uow(), app.clock, system, "2026-Q1")
+    move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "under_review", "figures checked")
+    move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "approved", "go")
+    move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "under_review", "customer contests the reads")
+    record, _ = _record(app)
+    with app.uow() as uow:
+        assert billing_hook.billed(uow, record) == {}
+        [state] = uow.pending_charges.of_origin("toner", record.key)
+    assert state.status == "cancelled"
+    result = run_bill_run(app.uow(), app.clock, system, "2026-04")
+    assert all(c.kind != "toner" for d in result.drafts for c in d.lines)

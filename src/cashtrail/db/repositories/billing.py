@@ -163,7 +163,7 @@ class SqlBillRunRepository:
             query = select(bt.billed_charges).where(
                 t.contract_number.in_(chunk), t.period_start >= period.start, t.period_start <= period.end
             )
-            found += [_charge_from_row(r) for r in self.session.execute(query)]
+            found += [charge_from_row(r) for r in self.session.execute(query)]
         return found
 
 
@@ -189,10 +189,12 @@ def _charge_row(c: Charge, draft_id: int) -> dict[str, Any]:
         "site": c.site,
         "asset": c.asset,
         "source": dict(c.source),
+        "tax_category": c.tax_category,
+        "supply": c.supply,
     }
 
 
-def _charge_from_row(r: Any) -> Charge:
+def charge_from_row(r: Any) -> Charge:
     return Charge(
         r.key,
         r.contract_number,
@@ -207,6 +209,8 @@ def _charge_from_row(r: Any) -> Charge:
         r.site,
         r.asset,
         r.source,
+        tax_category=r.tax_category,
+        supply=r.supply,
     )
 
 

@@ -1,0 +1,221 @@
+"""SQL repository of the AR ledger: journal entries, open items and applications (Core)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.orm import Session
+
+from cashtrail.db import ledger_tables as lt
+from cashtrail.db.repositories.billing import chunks
+from cashtrail.ledger.model import Account, Application, ItemKind, JournalEntry, OpenItem, Posting
+from cashtrail.money import Money
+
+
+class SqlLedgerRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def entry_id(self, source_type: str, source_id: str, kind: str) -> int | None:
+        t = lt.journal_entries.c
+        query = select(t.id).where(t.source_type == source_type, t.source_id == source_id, t.kind == kind)
+        found = self.session.scalar(query)
+        return None if found is None else int(found)
+
+    def post(self, entry: JournalEntry, *, at: datetime, by: str) -> int:
+        """Append a balanced entry and its lines; returns its id."""
+        header = {
+            "entry_date": entry.entry_date,
+            "kind": entry.kind,
+            "source_type": entry.source_type,
+            "source_id": entry.source_id,
+            "description": entry.description[:300],
+            "reverses_id": entry.reverses_id,
+            "posted_at": at,
+            "posted_by": by,
+        }
+        entry_id = int(
+            self.session.execute(
+                insert(lt.journal_entries).values(**header).returning(lt.journal_entries.c.id)
+            ).scalar_one()
+        )
+        rows = [
+            {
+                "entry_id": entry_id,
+                "account": p.account.value,
+                "currency": p.amount.currency,
+                "amount": p.amount.amount,
+                "customer_number": p.customer_number,
+            }
+            for p in entry.postings
+        ]
+        self.session.execute(insert(lt.journal_lines), rows)
+        return entry_id
+
+    def entry(self, entry_id: int) -> JournalEntry | None:
+        row = self.session.execute(select(lt.journal_entries).where(lt.journal_entries.c.id == entry_id)).first()
+        if row is None:
+            return None
+        lines = self.session.execute(select(lt.journal_lines).where(lt.journal_lines.c.entry_id == entry_id))
+        postings = tuple(Posting(Account(r.account), Money(r.amount, r.currency), r.customer_number) for r in lines)
+        return JournalEntry(
+            row.entry_date, row.kind, row.source_type, row.source_id, row.description, postings, row.reverses_id, row.id
+        )
+
+    def balances(self, *, until: date | None = None) -> dict[tuple[str, str], Decimal]:
+        """The balance of every (account, currency), summed in Python (exact on SQLite too, see D-002)."""
+        e, j = lt.journal_entries.c, lt.journal_lines.c
+        query = select(j.account, j.currency, j.amount).join_from(lt.journal_lines, lt.journal_entries)
+        if until is not None:
+            query = query.where(e.entry_date <= until)
+        sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        for account, currency, amount in self.session.execute(query):
+            sums[(account, currency)] += amount
+        return dict(sums)
+
+    def add_item(self, item: OpenItem) -> None:
+        row = {
+            "customer_number": item.customer_number,
+            "legal_entity": item.legal_entity,
+            "kind": item.kind,
+            "reference": item.reference,
+            "currency": item.amount.currency,
+            "amount": item.amount.amount,
+            "open_amount": item.remaining.amount,
+            "document_date": item.document_date,
+            "due_date": item.due_date,
+            "payment_reference": item.payment_reference,
+            "invoice_id": item.invoice_id,
+            "cash_match_id": item.cash_match_id,
+            "reason_code": item.reason_code,
+        }
+        item.id = int(
+            self.session.execute(insert(lt.open_items).values(**row).returning(lt.open_items.c.id)).scalar_one()
+        )
+
+    def item_of_invoice(self, invoice_id: int) -> OpenItem | None:
+        rows = self._items(lt.open_items.c.invoice_id == invoice_id)
+        return rows[0] if rows else None
+
+    def items(self, ids: Sequence[int]) -> dict[int, OpenItem]:
+        found: dict[int, OpenItem] = {}
+        for chunk in chunks(sorted(set(ids))):
+            found.update({i.id: i for i in self._items(lt.open_items.c.id.in_(chunk)) if i.id is not None})
+        return found
+
+    def open_items_of(self, customer_number: str) -> list[OpenItem]:
+        t = lt.open_items.c
+        return self._items(and_(t.customer_number == customer_number, t.closed_on.is_(None)))
+
+    def _items(self, condition: Any) -> list[OpenItem]:
+        query = select(lt.open_items).where(condition).order_by(lt.open_items.c.due_date, lt.open_items.c.id)
+        return [_item(r) for r in self.session.execute(query)]
+
+    def apply(self, application: Application, debit: OpenItem, credit: OpenItem) -> int:
+        """Record an application and write both items' new open amounts (closing those that reach zero)."""
+        row = {
+            "debit_item_id": application.debit_item_id,
+            "credit_item_id": application.credit_item_id,
+            "currency": application.amount.currency,
+            "amount": application.amount.amount,
+            "kind": application.kind,
+            "applied_on": application.applied_on,
+            "applied_at": application.applied_at,
+            "applied_by": application.applied_by,
+            "metadata": dict(application.metadata),
+            "cash_match_id": application.cash_match_id,
+        }
+        app_id = int(
+            self.session.execute(
+                insert(lt.item_applications).values(**row).returning(lt.item_applications.c.id)
+            ).scalar_one()
+        )
+        for item in (debit, credit):
+            self.save_open_amount(item, application.applied_on)
+        return app_id
+
+    def save_open_amount(self, item: OpenItem, on: date) -> None:
+        closed = on if item.remaining.is_zero() else None
+        self.session.execute(
+            update(lt.open_items)
+            .where(lt.open_items.c.id == item.id)
+            .values(open_amount=item.remaining.amount, closed_on=closed)
+        )
+
+    def open_totals(self) -> dict[str, Decimal]:
+        """Σ open amounts of all open items per currency (the subledger side of AR control)."""
+        o = lt.open_items.c
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for currency, amount in self.session.execute(select(o.currency, o.open_amount).where(o.open_amount != 0)):
+            sums[currency] += amount
+        return dict(sums)
+
+    def applications_of_match(self, match_id: int) -> list[Application]:
+        """The live (not reversed) applications a cash application made."""
+        t = lt.item_applications.c
+        query = select(lt.item_applications).where(t.cash_match_id == match_id, t.reversed_at.is_(None))
+        return [
+            Application(
+                r.debit_item_id,
+                r.credit_item_id,
+                Money(r.amount, r.currency),
+                r.applied_on,
+                r.applied_by,
+                r.kind,
+                r.applied_at,
+                r.id,
+                cash_match_id=r.cash_match_id,
+            )
+            for r in self.session.execute(query.order_by(t.id))
+        ]
+
+    def mark_reversed(self, application_id: int, *, at: datetime, by: str, reason: str) -> None:
+        t = lt.item_applications.c
+        self.session.execute(
+            update(lt.item_applications)
+            .where(t.id == application_id)
+            .values(reversed_at=at, reversed_by=by, reversal_reason=reason)
+        )
+
+    def items_of_match(self, match_id: int) -> list[OpenItem]:
+        return self._items(lt.open_items.c.cash_match_id == match_id)
+
+    def cancel_item(self, item: OpenItem, on: date) -> None:
+        """Close an item created by a reversed cash application (its reversing entry offsets it in AR control)."""
+        item.open_amount = Money.zero(item.amount.currency)
+        self.session.execute(
+            update(lt.open_items)
+            .where(lt.open_items.c.id == item.id)
+            .values(open_amount=Decimal(0), closed_on=on, cancelled_on=on)
+        )
+
+    def entries_of(self, source_type: str, source_id: str) -> list[JournalEntry]:
+        """Entries posted for a source, oldest first (reversals included)."""
+        t = lt.journal_entries.c
+        ids = self.session.scalars(
+            select(t.id).where(t.source_type == source_type, t.source_id == source_id).order_by(t.id)
+        )
+        return [e for e in (self.entry(int(i)) for i in ids) if e is not None]
+
+
+def _item(r: Any) -> OpenItem:
+    return OpenItem(
+        r.customer_number,
+        ItemKind(r.kind),
+        r.reference,
+        Money(r.amount, r.currency),
+        r.document_date,
+        r.due_date,
+        legal_entity=r.legal_entity,
+        open_amount=Money(r.open_amount, r.currency),
+        payment_reference=r.payment_reference,
+        invoice_id=r.invoice_id,
+        id=r.id,
+        cash_match_id=r.cash_match_id,
+        reason_code=r.reason_code,
+    )

@@ -1,0 +1,1 @@
+"""The AR ledger: an append-only double-entry journal and the customers' open items."""
