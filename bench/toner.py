@@ -292,6 +292,7 @@ def main() -> None:
     summary = run_parallel(app, Actor.system(), str(YEAR), args.workers)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest worker process
     print(
         json.dumps(
             {
@@ -307,6 +308,7 @@ def main() -> None:
                 "findings_by_code": summary.findings,
                 "peak_rss_mb_before_run": rss_before // 1024,
                 "peak_rss_mb": peak // 1024,
+                "peak_rss_mb_largest_worker": worker_peak // 1024,
             }
         )
     )

@@ -38,7 +38,13 @@ def test_toner_reconciliation_from_the_command_line(tmp_path):
     run = _cli(db, "toner", "run", "--period", "2026-Q1", "--json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["charges"] == {"EUR": "64.00"}
-    [card] = json.loads(_cli(db, "toner", "board", "--country", "BE", "--json").stdout)
+    again = json.loads(_cli(db, "toner", "run", "--period", "2026", "--workers", "2", "--json").stdout)
+    assert (again["records"], again["statuses"], again["charges"]) == (
+        4,
+        {"calculated": 1, "data_pending": 3},
+        {"EUR": "64.00"},
+    )
+    [card] = json.loads(_cli(db, "toner", "board", "--country", "BE", "--period", "2026-Q1", "--json").stdout)
     assert (card["agreement"], card["period"], card["status"]) == ("MPS-1", "2026-Q1", "calculated")
     assert json.loads(_cli(db, "toner", "findings", "--json").stdout) == []
     refused = _cli(db, "toner", "move", "MPS-1", "2026-Q1", "closed", "--reason", "skip")

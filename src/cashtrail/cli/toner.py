@@ -10,6 +10,7 @@ from rich.progress import Progress
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
 from cashtrail.files.toner_trend import trend_html, trend_png
 from cashtrail.files.toner_xlsx import country_file
+from cashtrail.jobs.toner_run import run_parallel
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_record
 from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
@@ -45,6 +46,7 @@ def run(
     from_bill_runs: bool = typer.Option(
         False, "--from-bill-runs", help="First rebuild the billing report from our own bill runs."
     ),
+    workers: int = typer.Option(1, min=1, max=16, help="Processes, each reconciling a shard of the agreements."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Reconcile every agreement's toner periods inside PERIOD and put the results on the huddle board."""
@@ -55,7 +57,10 @@ def run(
         if from_bill_runs:
             report_from_bill_runs(cashtrail.uow(), cashtrail.clock, who, period)
         invoiced = mark_invoiced(cashtrail.uow(), cashtrail.clock, who)
-        summary = run_reconciliation(cashtrail.uow(), cashtrail.clock, who, period, agreements=agreement or None)
+        if workers > 1 and not agreement:
+            summary = run_parallel(cashtrail, who, period, workers)
+        else:
+            summary = run_reconciliation(cashtrail.uow(), cashtrail.clock, who, period, agreements=agreement or None)
     data = {**summary.as_dict(), "invoiced": invoiced}
     emit(
         data,
