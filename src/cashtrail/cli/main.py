@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "cashapp_commands",
     "jobs",
     "demo",
+    "toner",
 )
 
 
