@@ -21,8 +21,11 @@ from cashtrail.db.repositories.invoicing import (
     SqlNumberSeriesRepository,
 )
 from cashtrail.db.repositories.ledger import SqlLedgerRepository
+from cashtrail.db.repositories.order_setup import SqlOrderSetupRepository
+from cashtrail.db.repositories.orders import SqlOrderRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
+from cashtrail.db.repositories.rmas import SqlRmaRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
 
 
@@ -52,6 +55,9 @@ class SqlUnitOfWork:
     invoice_stops: ports.InvoiceStopRepository
     ledger: ports.LedgerRepository
     bank_statements: ports.BankStatementRepository
+    orders: ports.OrderRepository
+    order_setup: ports.OrderSetupRepository
+    rmas: ports.RmaRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -82,6 +88,9 @@ class SqlUnitOfWork:
             self.invoice_stops = SqlInvoiceStopRepository(self.session)
             self.ledger = SqlLedgerRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
+            self.orders = SqlOrderRepository(self.session)
+            self.order_setup = SqlOrderSetupRepository(self.session)
+            self.rmas = SqlRmaRepository(self.session)
         self._depth += 1
         return self
 

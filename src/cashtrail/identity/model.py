@@ -53,6 +53,12 @@ class Permission(StrEnum):
     INVOICES_ISSUE = "invoices:issue"  # issue and send
     AR_READ = "ar:read"  # ledger, open items, statements of account
     ENTITIES_MANAGE = "entities:manage"  # legal entities, their series and approval rules
+    ORDERS_READ = "orders:read"  # orders, RMAs, late lines, discrepancy trends
+    ORDERS_WRITE = "orders:write"  # enter and import orders, terms and bundles; documents, events, notes
+    ORDERS_ACCEPT = "orders:accept"
+    ORDERS_OVERRIDE = "orders:override"  # accept a contract deviation (a finding) with a reason
+    RMA_WRITE = "rma:write"  # request, receive and close returns
+    RMA_APPROVE = "rma:approve"
 
 
 _READ = {
@@ -61,7 +67,9 @@ _READ = {
     Permission.CONTRACTS_READ,
     Permission.INVOICES_READ,
     Permission.AR_READ,
+    Permission.ORDERS_READ,
 }
+_ORDERS = {Permission.ORDERS_WRITE, Permission.ORDERS_ACCEPT, Permission.RMA_WRITE}
 _BILLING = {
     Permission.CONTRACTS_WRITE,
     Permission.USAGE_WRITE,
@@ -74,6 +82,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLING_ANALYST: frozenset(
         _READ
         | _BILLING
+        | _ORDERS
         | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
@@ -91,8 +100,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_READ,
             Permission.BANK_IMPORT,
             Permission.INVOICES_APPROVE,
+            Permission.ORDERS_OVERRIDE,
+            Permission.RMA_APPROVE,
         }
         | _BILLING
+        | _ORDERS
     ),
     Role.AUDITOR: frozenset(_READ | {Permission.AUDIT_READ}),
     Role.ADMIN: frozenset(Permission),

@@ -49,7 +49,10 @@ class Bundle:
         return {
             "name": self.name,
             "allocation": self.allocation,
-            "components": [f"{c.sku}×{c.quantity.normalize()}@{c.share_percent}" for c in self.components],
+            "components": [
+                f"{c.sku}×{c.quantity.normalize()}@{'-' if c.share_percent is None else c.share_percent.normalize()}"
+                for c in self.components
+            ],
         }
 
 

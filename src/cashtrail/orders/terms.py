@@ -59,11 +59,14 @@ class ContractTerms:
             "currency": self.currency,
             "valid_from": self.valid_from,
             "valid_to": self.valid_to,
-            "items": {
-                sku: f"{_plain(t.unit_price)} -{_plain(t.discount_percent)}% cap {t.max_quantity} needs {t.requires}"
-                for sku, t in sorted(self.items.items())
-            },
+            "items": {sku: _item_text(t) for sku, t in sorted(self.items.items())},
         }
+
+
+def _item_text(item: PriceTerm) -> str:
+    cap = "-" if item.max_quantity is None else _plain(item.max_quantity)
+    needs = ",".join(item.requires) or "-"
+    return f"{_plain(item.unit_price)} less {_plain(item.discount_percent)}% cap {cap} needs {needs}"
 
 
 def _plain(value: Decimal) -> str:
