@@ -16,6 +16,8 @@ from cashtrail.config import Settings
 from cashtrail.db.engine import make_engine
 from cashtrail.db.mappers import start_mappers
 from cashtrail.db.uow import SqlUnitOfWork
+from cashtrail.mail import build_transport
+from cashtrail.ports import MailTransport
 
 
 @dataclass
@@ -30,6 +32,18 @@ class App:
     def uow(self) -> SqlUnitOfWork:
         """A fresh unit of work (one per use-case call)."""
         return SqlUnitOfWork(self.session_factory)
+
+    def mail_transport(self) -> MailTransport:
+        """The configured transport: SMTP, or the local ``.eml`` outbox folder."""
+        s = self.settings
+        return build_transport(
+            smtp_host=s.smtp_host,
+            smtp_port=s.smtp_port,
+            smtp_user=s.smtp_user,
+            smtp_password=s.smtp_password,
+            smtp_starttls=s.smtp_starttls,
+            outbox_dir=s.outbox_dir,
+        )
 
 
 def bootstrap(

@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Brussels"
     #: Extra modules registering jobs (comma-separated import paths), imported by workers and ``cashtrail job``.
     job_modules: str = ""
+    #: Outgoing mail: SMTP when a host is set, else ``.eml`` files in ``outbox_dir`` (the demo's local outbox).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_sender: str = "billing@cashtrail.invalid"
+    outbox_dir: str = "outbox"
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

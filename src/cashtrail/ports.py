@@ -7,6 +7,7 @@ transaction: ``with uow: ...; uow.commit()``; leaving the block without commit r
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import TracebackType
@@ -24,6 +25,8 @@ from cashtrail.contracts.terms import Period
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.invoicing.lifecycle import Document
+from cashtrail.invoicing.snapshot import DocumentSnapshot
+from cashtrail.invoicing.summary import InvoiceFilter, InvoiceSummary
 from cashtrail.ledger.model import Application, JournalEntry, OpenItem
 from cashtrail.orders.bundles import Bundle
 from cashtrail.orders.checklist import ChecklistMark, OrderDocument
@@ -34,6 +37,7 @@ from cashtrail.orders.rma import Rma
 from cashtrail.orders.terms import ContractTerms
 from cashtrail.orders.trends import DiscrepancyFact
 from cashtrail.orders.triggers import OrderEvent
+from cashtrail.outbox.model import Message, OutgoingMail
 from cashtrail.parties.entities import LegalEntity
 from cashtrail.parties.model import Customer, PaymentTerms
 
@@ -198,6 +202,9 @@ class InvoiceRepository(Protocol):
     def issued_contracts(self, contract_numbers: Iterable[str]) -> set[str]: ...
     def credited_total(self, invoice_id: int) -> Decimal: ...
     def lines_of_charges(self, keys: Sequence[str]) -> list[dict[str, Any]]: ...
+    def summaries(self, filters: InvoiceFilter, *, after_id: int | None, limit: int) -> list[InvoiceSummary]: ...
+    def count(self, filters: InvoiceFilter) -> int: ...
+    def credit_notes_of(self, invoice_id: int) -> list[InvoiceSummary]: ...
     def billing_drafts_to_prepare(self, limit: int | None = None) -> list[tuple[int, str, str, list[Charge]]]: ...
     def contract_po_numbers(self, numbers: Iterable[str]) -> dict[str, str]: ...
 
@@ -280,6 +287,68 @@ class RmaRepository(Protocol):
     def add_credited_lines(self, rma_id: int, lines: Sequence[tuple[int, int]]) -> None: ...
 
 
+class DocumentFileRepository(Protocol):
+    def put(
+        self,
+        entity_type: str,
+        entity_id: str,
+        fmt: str,
+        *,
+        media_type: str,
+        file_name: str,
+        content: bytes,
+        at: datetime,
+    ) -> int: ...
+    def find(self, entity_type: str, entity_id: str, fmt: str) -> StoredFile | None: ...
+    def of_entity(self, entity_type: str, entity_id: str) -> list[StoredFile]: ...
+    def contents(self, file_ids: Sequence[int]) -> dict[int, bytes]: ...
+
+
+class OutboxRepository(Protocol):
+    def add(self, message: Message) -> None: ...
+    def save(self, message: Message) -> None: ...
+    def get(self, message_id: int) -> Message | None: ...
+    def get_by_key(self, key: str) -> Message | None: ...
+    def due(self, now: datetime, limit: int) -> list[int]: ...
+    def for_entity(self, entity_type: str, entity_id: str) -> list[Message]: ...
+    def page(self, *, status: str | None, after_id: int | None, limit: int) -> list[Message]: ...
+
+
+class MailTransport(Protocol):
+    """Hands one e-mail to the outside world; raises ``TransportError`` when it could not."""
+
+    def send(self, mail: OutgoingMail) -> None: ...
+
+
+class DocumentRenderer(Protocol):
+    """Renders an issued document's snapshot to its files."""
+
+    def pdf(self, snapshot: DocumentSnapshot) -> bytes: ...
+    def ubl(self, snapshot: DocumentSnapshot) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A rendered file kept for the record (the bytes are fetched separately)."""
+
+    id: int
+    entity_type: str
+    entity_id: str
+    format: str
+    media_type: str
+    file_name: str
+    sha256: str
+    rendered_at: datetime
+    size: int
+
+
+class IdempotencyRepository(Protocol):
+    def find(self, actor: str, key: str) -> dict[str, Any] | None: ...
+    def put(
+        self, actor: str, key: str, *, operation: str, request_hash: str, status_code: int, response: Any, at: datetime
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     customers: CustomerRepository
     payment_terms: PaymentTermsRepository
@@ -302,6 +371,9 @@ class UnitOfWork(Protocol):
     number_series: NumberSeriesRepository
     invoice_stops: InvoiceStopRepository
     ledger: LedgerRepository
+    document_files: DocumentFileRepository
+    outbox: OutboxRepository
+    idempotency: IdempotencyRepository
     bank_statements: BankStatementRepository
     orders: OrderRepository
     order_setup: OrderSetupRepository

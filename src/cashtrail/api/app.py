@@ -15,7 +15,17 @@ from fastapi.responses import HTMLResponse
 
 from cashtrail import __version__
 from cashtrail.api.problems import install_problem_handlers
-from cashtrail.api.routers import audit, billing, contracts, customers, me, payment_terms, price_lists, products
+from cashtrail.api.routers import (
+    audit,
+    billing,
+    contracts,
+    customers,
+    invoicing,
+    me,
+    payment_terms,
+    price_lists,
+    products,
+)
 from cashtrail.api.schemas.problems import problem_schemas
 from cashtrail.bootstrap import App
 
@@ -40,7 +50,7 @@ def create_api(app: App) -> FastAPI:
     )
     api.state.cashtrail = app
     install_problem_handlers(api)
-    for module in (me, customers, payment_terms, products, price_lists, contracts, audit, billing):
+    for module in (me, customers, payment_terms, products, price_lists, contracts, audit, billing, invoicing):
         api.include_router(module.router)
     _document_problems(api)
     _serve_docs(api)

@@ -16,7 +16,7 @@ app = typer.Typer(
 )
 
 #: CLI modules, each exposing ``register(app: typer.Typer)``.
-COMMAND_MODULES = ("admin", "parties", "billing", "serve", "imports", "cashapp", "jobs", "demo")
+COMMAND_MODULES = ("admin", "parties", "billing", "invoicing", "serve", "imports", "cashapp", "jobs", "demo")
 
 
 def _version(value: bool) -> None:

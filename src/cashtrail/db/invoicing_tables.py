@@ -131,18 +131,19 @@ invoice_stops = Table(
 )
 Index("ix_invoice_stops_target", invoice_stops.c.scope, invoice_stops.c.target)
 
-invoice_files = Table(
-    "invoice_files",
+document_files = Table(
+    "document_files",
     metadata,
     Column("id", Id, primary_key=True),
-    Column("invoice_id", Id, ForeignKey("invoices.id"), nullable=False),
+    Column("entity_type", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=False),
     Column("format", String(8), nullable=False),
     Column("media_type", String(64), nullable=False),
     Column("file_name", String(100), nullable=False),
     Column("content", LargeBinary, nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("rendered_at", UtcDateTime, nullable=False),
-    UniqueConstraint("invoice_id", "format"),
+    UniqueConstraint("entity_type", "entity_id", "format"),
 )
 
 outbox = Table(

@@ -212,3 +212,17 @@ job_shards = Table(
     Column("result", Json),
     UniqueConstraint("job", "business_date", "shard"),
 )
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("actor", String(64), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("operation", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", Json, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("actor", "key"),
+)

@@ -13,6 +13,7 @@ from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepo
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
+from cashtrail.db.repositories.idempotency import SqlIdempotencyRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.invoicing import (
     SqlInvoiceRepository,
@@ -23,6 +24,7 @@ from cashtrail.db.repositories.invoicing import (
 from cashtrail.db.repositories.ledger import SqlLedgerRepository
 from cashtrail.db.repositories.order_setup import SqlOrderSetupRepository
 from cashtrail.db.repositories.orders import SqlOrderRepository
+from cashtrail.db.repositories.outbox import SqlDocumentFileRepository, SqlOutboxRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
 from cashtrail.db.repositories.rmas import SqlRmaRepository
@@ -54,6 +56,9 @@ class SqlUnitOfWork:
     number_series: ports.NumberSeriesRepository
     invoice_stops: ports.InvoiceStopRepository
     ledger: ports.LedgerRepository
+    document_files: ports.DocumentFileRepository
+    outbox: ports.OutboxRepository
+    idempotency: ports.IdempotencyRepository
     bank_statements: ports.BankStatementRepository
     orders: ports.OrderRepository
     order_setup: ports.OrderSetupRepository
@@ -87,6 +92,9 @@ class SqlUnitOfWork:
             self.number_series = SqlNumberSeriesRepository(self.session)
             self.invoice_stops = SqlInvoiceStopRepository(self.session)
             self.ledger = SqlLedgerRepository(self.session)
+            self.document_files = SqlDocumentFileRepository(self.session)
+            self.outbox = SqlOutboxRepository(self.session)
+            self.idempotency = SqlIdempotencyRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
             self.orders = SqlOrderRepository(self.session)
             self.order_setup = SqlOrderSetupRepository(self.session)

@@ -26,6 +26,7 @@ from cashtrail.identity.model import Actor, Permission
 from cashtrail.imports import (
     customers,
     index_values,
+    legal_entities,
     meter_reads,
     payment_terms,
     price_lists,
@@ -41,6 +42,7 @@ from cashtrail.ports import UnitOfWork
 KINDS: dict[str, Kind] = {
     k.spec.kind: k
     for k in (
+        legal_entities.KIND,
         payment_terms.KIND,
         customers.KIND,
         products.KIND,

@@ -29,6 +29,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Contracts", "/contracts", Permission.CONTRACTS_READ),
     NavEntry("Bill run", "/billing/preview", Permission.BILLING_RUN),
     NavEntry("Billing blocks", "/billing/blocks", Permission.CONTRACTS_READ),
+    NavEntry("Invoices", "/invoices", Permission.INVOICES_READ),
 )
 
 

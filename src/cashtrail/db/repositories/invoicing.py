@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from cashtrail.db import invoicing_tables as it
 from cashtrail.db.repositories.billing import charge_from_row, chunks
 from cashtrail.invoicing.lifecycle import Document, Status
 from cashtrail.invoicing.snapshot import DocumentSnapshot
+from cashtrail.invoicing.summary import InvoiceFilter, InvoiceSummary
 from cashtrail.invoicing.tax import Treatment, VatCategory, VatDecision
 from cashtrail.invoicing.totals import DocumentKind, Line, TaxRounding
 from cashtrail.money import Money
@@ -171,6 +173,21 @@ class SqlInvoiceRepository:
             found.update({n: p for n, p in rows if p})
         return found
 
+    def summaries(self, filters: InvoiceFilter, *, after_id: int | None, limit: int) -> list[InvoiceSummary]:
+        t = it.invoices.c
+        query = select(*(t[f] for f in _SUMMARY)).where(*_conditions(filters))
+        if after_id is not None:
+            query = query.where(t.id < after_id)
+        return [InvoiceSummary(*row) for row in self.session.execute(query.order_by(t.id.desc()).limit(limit))]
+
+    def count(self, filters: InvoiceFilter) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(it.invoices).where(*_conditions(filters))) or 0)
+
+    def credit_notes_of(self, invoice_id: int) -> list[InvoiceSummary]:
+        t = it.invoices.c
+        query = select(*(t[f] for f in _SUMMARY)).where(t.credits_id == invoice_id).order_by(t.id)
+        return [InvoiceSummary(*row) for row in self.session.execute(query)]
+
     def _load(self, rows: Sequence[Any]) -> list[Document]:
         ids = [r["id"] for r in rows]
         lines: dict[int, list[Line]] = {i: [] for i in ids}
@@ -249,6 +266,23 @@ class SqlInvoiceStopRepository:
         )
         rows = self.session.execute(select(it.invoice_stops).where(t.released_at.is_(None), condition))
         return [dict(r._mapping) for r in rows]
+
+
+_SUMMARY = [f.name for f in fields(InvoiceSummary)]
+
+
+def _conditions(filters: InvoiceFilter) -> list[Any]:
+    t = it.invoices.c
+    conditions = []
+    if filters.status:
+        conditions.append(t.status == filters.status)
+    if filters.kind:
+        conditions.append(t.kind == filters.kind)
+    if filters.customer:
+        conditions.append(t.customer_number == filters.customer)
+    if filters.search:
+        conditions.append(t.number.contains(filters.search.strip().upper(), autoescape=True))
+    return conditions
 
 
 def _header(doc: Document) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""The outbox: messages to customers (invoices, reminders) queued in the same transaction as what caused them."""
