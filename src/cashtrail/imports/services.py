@@ -28,6 +28,9 @@ from cashtrail.imports import (
     index_values,
     legal_entities,
     meter_reads,
+    order_setup,
+    order_shipments,
+    orders,
     payment_terms,
     price_lists,
     products,
@@ -50,6 +53,10 @@ KINDS: dict[str, Kind] = {
         meter_reads.KIND,
         service_jobs.KIND,
         index_values.KIND,
+        order_setup.TERMS_KIND,
+        order_setup.BUNDLES_KIND,
+        orders.KIND,
+        order_shipments.KIND,
     )
 }
 

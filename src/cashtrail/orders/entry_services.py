@@ -76,9 +76,7 @@ def apply_order(
     if existing is not None and existing.status != OrderStatus.ENTERED:
         raise OrderNotEditable(existing.number, existing.status)
     catalog = catalog or load_catalog(uow, [header], {d.sku for d in drafts})
-    priced, errors = price_lines(header, drafts, catalog.lookups(header, {d.sku for d in drafts}))
-    target = _merge(existing, header, priced)
-    errors = check_order(target) + errors + _party_errors(uow, target)
+    target, errors = plan_order(uow, header, drafts, existing, catalog)
     if errors:
         raise OrderInvalid(f"order {target.number or '?'} is invalid", errors=errors, number=target.number)
     target.tax_exemption_claimed = header.tax_exemption_claimed or claims_exemption(target.lines, catalog.products)
@@ -107,6 +105,15 @@ def apply_order(
         )
     recheck(uow, clock, target, catalog)
     return target, outcome
+
+
+def plan_order(
+    uow: UnitOfWork, header: Order, drafts: Sequence[LineDraft], existing: Order | None, catalog: Catalog
+) -> tuple[Order, list[FieldError]]:
+    """The order ``header`` and ``drafts`` make of ``existing`` (or a new one), and every problem with it."""
+    priced, errors = price_lines(header, drafts, catalog.lookups(header, {d.sku for d in drafts}))
+    target = _merge(existing, header, priced)
+    return target, check_order(target) + errors + _party_errors(uow, target)
 
 
 def _merge(existing: Order | None, header: Order, priced: list[OrderLine]) -> Order:

@@ -65,6 +65,8 @@ def apply_event(uow: UnitOfWork, clock: Clock, actor: Actor, order: Order, event
     earlier = next((e for e in events if (e.kind, e.reference) == (event.kind, event.reference)), None)
     if earlier is not None:
         if earlier.same_as(_defaulted(line, event, events)):
+            if _delivery_news(earlier, event):
+                return _record_delivery(uow, clock, actor, order, line, earlier, event, events)
             return EventOutcome(order.number, earlier, replay=True)
         raise Conflict(
             f"line {line.label} already has {event.kind} {event.reference} with other facts",
@@ -95,6 +97,40 @@ def apply_event(uow: UnitOfWork, clock: Clock, actor: Actor, order: Order, event
         },
     )
     return EventOutcome(order.number, stored, charge)
+
+
+def _delivery_news(earlier: OrderEvent, event: OrderEvent) -> bool:
+    """True when a repeated shipment brings its delivery date (or carrier, tracking) for the first time."""
+    return any(
+        getattr(event, name) and getattr(event, name) != getattr(earlier, name)
+        for name in ("delivered_on", "carrier", "tracking")
+    )
+
+
+def _record_delivery(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    order: Order,
+    line: OrderLine,
+    earlier: OrderEvent,
+    event: OrderEvent,
+    events: list[OrderEvent],
+) -> EventOutcome:
+    assert earlier.id is not None
+    updated = replace(
+        earlier,
+        delivered_on=event.delivered_on or earlier.delivered_on,
+        carrier=event.carrier or earlier.carrier,
+        tracking=event.tracking or earlier.tracking,
+    )
+    uow.orders.set_event_delivery(earlier.id, updated.delivered_on, updated.carrier, updated.tracking)
+    line.status, line.fulfilled_quantity, line.delivered_quantity = line_status(
+        line, [updated if e.id == earlier.id else e for e in events]
+    )
+    after: dict[str, object] = {"line": line.label, "reference": event.reference, "delivered": updated.delivered_on}
+    record(uow, clock, actor, "order.delivery_recorded", "order", order.number, after=after)
+    return EventOutcome(order.number, updated)
 
 
 def _defaulted(line: OrderLine, event: OrderEvent, events: list[OrderEvent]) -> OrderEvent:

@@ -206,6 +206,11 @@ class SqlOrderRepository:
             update(ot.order_events).where(c.id == event_id).values(charge_key=charge_key, amount=amount)
         )
 
+    def set_event_delivery(self, event_id: int, delivered_on: date | None, carrier: str, tracking: str) -> None:
+        c = ot.order_events.c
+        values = {"delivered_on": delivered_on, "carrier": carrier, "tracking": tracking}
+        self.session.execute(update(ot.order_events).where(c.id == event_id).values(**values))
+
     # --- findings ---
 
     def findings_of(self, order_id: int) -> list[StoredFinding]:
