@@ -16,7 +16,19 @@ app = typer.Typer(
 )
 
 #: CLI modules, each exposing ``register(app: typer.Typer)``.
-COMMAND_MODULES = ("admin", "parties", "billing", "invoicing", "serve", "imports", "cashapp", "jobs", "demo")
+COMMAND_MODULES = (
+    "admin",
+    "parties",
+    "billing",
+    "invoicing",
+    "orders",
+    "rmas",
+    "serve",
+    "imports",
+    "cashapp",
+    "jobs",
+    "demo",
+)
 
 
 def _version(value: bool) -> None:
