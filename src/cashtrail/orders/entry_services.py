@@ -113,7 +113,8 @@ def plan_order(
     """The order ``header`` and ``drafts`` make of ``existing`` (or a new one), and every problem with it."""
     priced, errors = price_lines(header, drafts, catalog.lookups(header, {d.sku for d in drafts}))
     target = _merge(existing, header, priced)
-    return target, check_order(target) + errors + _party_errors(uow, target)
+    structure = [e for e in check_order(target) if e.field != "lines" or not errors]  # no line: said per line
+    return target, structure + errors + _party_errors(uow, target)
 
 
 def _merge(existing: Order | None, header: Order, priced: list[OrderLine]) -> Order:
