@@ -47,12 +47,15 @@ def tax_context(entity: LegalEntity, customer: Customer) -> TaxContext:
     return TaxContext(entity.country, customer.country, buyer_is_business=True, buyer_vat_number=customer.vat_number)
 
 
-def prepare_invoices(uow: UnitOfWork, clock: Clock, actor: Actor, *, limit: int | None = None) -> PrepareResult:
-    """Draft a document from every billing draft not prepared yet (all in one transaction)."""
+def prepare_invoices(
+    uow: UnitOfWork, clock: Clock, actor: Actor, *, limit: int | None = None, period: str | None = None
+) -> PrepareResult:
+    """Draft a document from every billing draft not prepared yet (of the bill run of ``period`` when given), all in
+    one transaction."""
     actor.require(Permission.INVOICES_PREPARE)
     result = PrepareResult()
     with uow:
-        drafts = uow.invoices.billing_drafts_to_prepare(limit)
+        drafts = uow.invoices.billing_drafts_to_prepare(limit, period)
         customers = uow.customers.by_numbers({customer for _, customer, _, _ in drafts})
         entities = uow.legal_entities.all()
         contracts = {c.contract_number for _, _, _, charges in drafts for c in charges}

@@ -11,7 +11,8 @@ from cashtrail.ports import UnitOfWork
 
 
 def define_legal_entity(uow: UnitOfWork, clock: Clock, actor: Actor, entity: LegalEntity) -> LegalEntity:
-    """Create the entity, or update the one with the same code; at most one entity is the default."""
+    """Create the entity, or update the one with the same code (an unchanged entity writes nothing); at most one
+    entity is the default."""
     actor.require(Permission.ENTITIES_MANAGE)
     errors = check_legal_entity(entity)
     if errors:
@@ -23,11 +24,12 @@ def define_legal_entity(uow: UnitOfWork, clock: Clock, actor: Actor, entity: Leg
                 if other.is_default and other.code != entity.code:
                     other.is_default = False
                     uow.legal_entities.save(other)
+        if existing is not None:
+            entity.id = existing.id
         if existing is None:
             uow.legal_entities.add(entity)
             record(uow, clock, actor, "legal_entity.created", "legal_entity", entity.code, after=entity.snapshot())
-        else:
-            entity.id = existing.id
+        elif existing.snapshot() != entity.snapshot():
             uow.legal_entities.save(entity)
             record(
                 uow,

@@ -396,7 +396,7 @@ def test_an_import_needs_the_import_and_the_write_permission(app, terms, tmp_pat
 
 def test_an_unknown_kind_is_refused_naming_the_known_ones(app, system, tmp_path):
     path = factories.csv_file(tmp_path / "c.csv", [factories.customer_row()])
-    with pytest.raises(ValidationFailed, match="use one of payment-terms, customers, products, price-lists"):
+    with pytest.raises(ValidationFailed, match="use one of legal-entities, payment-terms, customers, products"):
         import_file(app, system, "invoices", path)
 
 

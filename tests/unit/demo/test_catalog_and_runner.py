@@ -49,6 +49,8 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "contracts",
         "indices",
         "billing",
+        "entities",
+        "invoicing",
     ]
     assert [c.label for c in default_counts()][-1] == "audit events"
 

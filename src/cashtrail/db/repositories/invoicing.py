@@ -145,7 +145,9 @@ class SqlInvoiceRepository:
         amounts = self.session.scalars(select(t.gross).where(t.credits_id == invoice_id))
         return sum(amounts, Decimal(0))
 
-    def billing_drafts_to_prepare(self, limit: int | None = None) -> list[tuple[int, str, str, list[Charge]]]:
+    def billing_drafts_to_prepare(
+        self, limit: int | None = None, period: str | None = None
+    ) -> list[tuple[int, str, str, list[Charge]]]:
         """Billing drafts that no document was prepared from yet: (draft id, customer, currency, charges)."""
         d, i = bt.draft_invoices, it.invoices
         query = (
@@ -154,6 +156,9 @@ class SqlInvoiceRepository:
             .where(i.c.id.is_(None))
             .order_by(d.c.id)
         )
+        if period is not None:
+            runs = select(bt.bill_runs.c.id).where(bt.bill_runs.c.period == period)
+            query = query.where(d.c.bill_run_id.in_(runs))
         drafts = self.session.execute(query.limit(limit) if limit else query).all()
         charges: dict[int, list[Charge]] = {row.id: [] for row in drafts}
         for chunk in chunks([row.id for row in drafts]):

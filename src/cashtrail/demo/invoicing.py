@@ -1,0 +1,154 @@
+"""Demo chapter for invoicing: the group's legal entities, then every bill run's drafts prepared, approved by a
+second person, issued on the last day of their month and posted to the AR ledger; one goodwill credit note; one
+customer's invoices stopped on a salesperson's instruction; the last month's first invoices left waiting in the
+approval queue so the workbench shows it at work."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from cashtrail.bootstrap import App
+from cashtrail.contracts.terms import month_period
+from cashtrail.db import invoicing_tables as it
+from cashtrail.demo.billing import MONTHS
+from cashtrail.demo.context import Chapter, Count, DemoContext
+from cashtrail.identity.model import Actor, Role
+from cashtrail.invoicing.approval_services import approval_queue, approve_invoice, stop_invoices_of
+from cashtrail.invoicing.issue_services import credit_invoice, issue_ready
+from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.queries import list_invoices
+from cashtrail.invoicing.summary import InvoiceFilter
+from cashtrail.money import Money
+from cashtrail.parties.entities import LegalEntity
+from cashtrail.parties.entity_services import define_legal_entity
+
+ENTITIES = (
+    LegalEntity(
+        "BE01",
+        "Cashtrail Services Belgium NV",
+        "BE",
+        "BE0202239951",
+        "Rue de la Loi 16",
+        "1000",
+        "Bruxelles",
+        "BE68539007547034",
+        "GKCCBEBB",
+        "0202239951",
+        "billing.be@demo.cashtrail.dev",
+        "+32 2 555 01 00",
+        is_default=True,
+        approval_threshold=Decimal("15000"),
+    ),
+    LegalEntity(
+        "FR01",
+        "Cashtrail Services France SAS",
+        "FR",
+        "FR40303265045",
+        "1 rue de Rivoli",
+        "75001",
+        "Paris",
+        "FR1420041010050500013M02606",
+        "PSSTFRPP",
+        "303265045",
+        "facturation@demo.cashtrail.dev",
+        "+33 1 55 01 00 00",
+        timezone="Europe/Paris",
+        approval_threshold=Decimal("15000"),
+    ),
+    LegalEntity(
+        "NL01",
+        "Cashtrail Services Nederland BV",
+        "NL",
+        "NL004495445B01",
+        "Damrak 1",
+        "1012 LG",
+        "Amsterdam",
+        "NL91ABNA0417164300",
+        "ABNANL2A",
+        "17000001",
+        "facturen@demo.cashtrail.dev",
+        "+31 20 555 0100",
+        timezone="Europe/Amsterdam",
+        approval_threshold=Decimal("15000"),
+    ),
+    LegalEntity(
+        "DE01",
+        "Cashtrail Services Deutschland GmbH",
+        "DE",
+        "DE136695976",
+        "Kaiserstraße 1",
+        "60311",
+        "Frankfurt am Main",
+        "DE89370400440532013000",
+        "COBADEFFXXX",
+        "HRB 12345",
+        "rechnung@demo.cashtrail.dev",
+        "+49 69 555 0100",
+        timezone="Europe/Berlin",
+        approval_threshold=Decimal("15000"),
+    ),
+)
+
+
+def create_entities(app: App, rng: random.Random, ctx: DemoContext) -> None:
+    """BE, FR, NL and DE companies; Belgium bills everyone else (Spain, the UK, the US: cross-border VAT)."""
+    for entity in ENTITIES:
+        define_legal_entity(app.uow(), app.clock, Actor.system(), LegalEntity(**vars(entity)))
+
+
+def _actor(ctx: DemoContext, role: Role) -> Actor:
+    return Actor(ctx.usernames(role.value)[0], frozenset({role}))
+
+
+def invoice_months(app: App, rng: random.Random, ctx: DemoContext) -> None:
+    """Each month's drafts: prepared by an analyst, approved by a supervisor, issued on the month's last day."""
+    with app.uow() as uow:
+        if uow.session.execute(select(it.invoices.c.id).limit(1)).first() is not None:
+            return  # invoiced on an earlier run of the demo
+    analyst, supervisor = _actor(ctx, Role.BILLING_ANALYST), _actor(ctx, Role.SUPERVISOR)
+    for step, label in enumerate(MONTHS):
+        last_day = month_period(label).end
+        prepare_invoices(app.uow(), app.clock, analyst, period=label)
+        if label == MONTHS[-1]:
+            _hold_one_customer(app, analyst, rng, ctx)
+        waiting = approval_queue(app.uow(), app.clock, supervisor)
+        for item in waiting if label != MONTHS[-1] else waiting[::2]:
+            if not item.stopped:
+                approve_invoice(app.uow(), app.clock, supervisor, item.invoice_id)
+        issue_ready(app.uow(), app.clock, analyst, issue_date=last_day)
+        if label == MONTHS[3]:
+            _goodwill_credit(app, analyst, supervisor, last_day + timedelta(days=1))
+        ctx.progress(step + 1, len(MONTHS))
+
+
+def _goodwill_credit(app: App, analyst: Actor, supervisor: Actor, day: object) -> None:
+    """A partial credit note on one issued invoice (a complaint settled with a goodwill gesture)."""
+    [issued] = list_invoices(app.uow(), analyst, InvoiceFilter(status="issued", kind="invoice"), limit=1)
+    amount = min(Money(issued.gross, issued.currency), Money.of("50.00", issued.currency))
+    note = credit_invoice(
+        app.uow(), app.clock, analyst, issued.number or "", amount=amount, reason="goodwill: late intervention"
+    )
+    assert note.id is not None
+    approve_invoice(app.uow(), app.clock, supervisor, note.id)
+
+
+def _hold_one_customer(app: App, analyst: Actor, rng: random.Random, ctx: DemoContext) -> None:
+    drafts = list_invoices(app.uow(), analyst, InvoiceFilter(status="draft", kind="invoice"), limit=50)
+    if drafts:
+        target = rng.choice(drafts).customer_number
+        stop_invoices_of(
+            app.uow(), app.clock, analyst, "customer", target, "stop invoices: salesperson renegotiating the price"
+        )
+
+
+CHAPTERS = [
+    Chapter("entities", "Legal entities in Belgium, France, the Netherlands and Germany", create_entities),
+    Chapter("invoicing", "Ten months of invoices: prepared, approved, issued, posted", invoice_months),
+]
+COUNTS = [
+    Count("invoices", it.invoices, it.invoices.c.status),
+]
