@@ -46,11 +46,14 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "price-lists",
         "payment-terms",
         "customers",
+        "order-setup",
+        "orders",
         "contracts",
         "indices",
         "billing",
         "entities",
         "invoicing",
+        "returns",
     ]
     assert [c.label for c in default_counts()][-1] == "audit events"
 
