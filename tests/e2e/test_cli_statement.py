@@ -28,15 +28,15 @@ def test_importing_statements_from_the_command_line(tmp_path):
     db = tmp_path / "cli.db"
     assert _cli(db, "init").returncode == 0
     good = str(CONFORMANCE / "camt053" / "viafintech_053_valid_example_v02.xml")
-    dry = _cli(db, "import-statement", good, "--dry-run", "--json")
+    dry = _cli(db, "import", "statement", good, "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
     assert (json.loads(dry.stdout)["dry_run"], json.loads(dry.stdout)["entries_created"]) == (True, 4)
-    first = _cli(db, "import-statement", good)
+    first = _cli(db, "import", "statement", good)
     assert first.returncode == 0, first.stderr
     assert "created" in first.stdout
     again = json.loads(_cli(db, "import-statement", good, "--json").stdout)
     assert (again["statements_unchanged"], again["entries_created"], again["entries_skipped"]) == (1, 0, 4)
-    bad = _cli(db, "import-statement", str(CONFORMANCE / "camt053" / "oca_test-camt053.xml"))
+    bad = _cli(db, "import", "statement", str(CONFORMANCE / "camt053" / "oca_test-camt053.xml"))
     assert bad.returncode == 2
     assert "statement.invalid" in bad.stderr
     assert "oca_test-camt053.xml: closing_balance:" in bad.stderr

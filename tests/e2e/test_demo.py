@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,18 @@ def test_the_chapters_build_a_valid_company_and_are_idempotent(app):
     before = summarize(app)
     build_demo(app, seed=11, customers=35)
     assert summarize(app) == before
+
+
+def test_the_demo_ledger_balances_and_ar_control_equals_the_open_items_after_cash_application(demo_app):
+    from cashtrail.cashapp.model import ReceiptStatus
+    from cashtrail.identity.model import Actor
+    from cashtrail.ledger.checks import ledger_problems
+
+    figures, problems = ledger_problems(demo_app.uow(), Actor.system())
+    assert problems == []
+    assert Decimal(figures["EUR"]["bank"]) > 0  # the camt.053 receipts were booked
+    assert Decimal(figures["EUR"]["ar_control"]) == Decimal(figures["EUR"]["open_items"])
+    with demo_app.uow() as uow:
+        applied = uow.cash.receipts(ReceiptStatus.APPLIED)
+        waiting = uow.cash.receipts(ReceiptStatus.SUSPENSE)
+    assert len(applied) > 10 * len(waiting) > 0  # most cash applies itself; the unidentifiable wait in suspense

@@ -4,28 +4,32 @@ Precision comes first (a wrong automatic application costs far more than a sugge
 confidence reaches the policy's threshold is applied automatically; the rest go to a person. Steps:
 
 1. Items named by the payment: structured references (RF, OGM/VCS) equal to an item's payment reference, then our
-   invoice numbers found in the free text — exactly, without their prefix, or with one typo when the customer is
-   already known (typos are only tried among that customer's items, to keep false positives out).
-2. The customer: the one the named items belong to, else the owner of the counterparty IBAN seen before, else a
-   unique customer whose legal name resembles the counterparty name above the threshold.
+   invoice numbers found in the free text (whole, or a tail such as ``2026-000042`` narrowed down by customer or
+   amount), then numbers with one typo (substitution, insertion, deletion, swapped neighbours) among the known
+   customer's items or the items of exactly the paid amount.
+2. The customer: the one the named items belong to, else the owner of the counterparty IBAN seen before, else the
+   one customer whose number or VAT number is in the text, else a unique customer whose name resembles the
+   counterparty's above the threshold. A parent company paying for its subsidiaries is searched across the group.
 3. The outcome: exact; within tolerance (bank fees up to the policy's limit, or the early-payment discount the
    terms allow on the payment date); short (apply, the rest is a deduction); over (apply, the rest stays on
    account); for a known customer with no named items, a unique open item of that amount, or the fewest, oldest
-   open items summing to it (bounded search); otherwise unidentified (suspense).
+   open items summing to it (bounded subset-sum); a payment naming only already-settled items (a duplicate) stays
+   on account for a person; otherwise unidentified (suspense).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from difflib import SequenceMatcher
 from enum import StrEnum
-from itertools import combinations
 
+from cashtrail.cashapp.book import Book, OpenItem, compact
+from cashtrail.cashapp.subset import fewest_summing
 from cashtrail.money import Money
+
+__all__ = ["Book", "OpenItem", "Outcome", "Payment", "Policy", "Proposal", "match"]
 
 
 class Outcome(StrEnum):
@@ -35,17 +39,6 @@ class Outcome(StrEnum):
     SHORT = "short"
     OVER = "over"
     UNIDENTIFIED = "unidentified"
-
-
-@dataclass(frozen=True)
-class OpenItem:
-    number: str
-    customer: str
-    open: Money
-    due_date: date
-    payment_reference: str | None = None  # compact RF or OGM/VCS digits
-    discount: Money | None = None  # early-payment discount allowed until ``discount_until``
-    discount_until: date | None = None
 
 
 @dataclass(frozen=True)
@@ -83,107 +76,179 @@ class Proposal:
         return self.outcome != Outcome.UNIDENTIFIED and self.confidence >= policy.auto_threshold
 
 
-@dataclass(frozen=True)
-class Book:
-    """What the engine matches against: open items by customer, IBANs seen before, customers' legal names."""
-
-    items: Mapping[str, Sequence[OpenItem]]
-    iban_owner: Mapping[str, str] = field(default_factory=dict)
-    names: Mapping[str, str] = field(default_factory=dict)
+_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/.]{3,}")
+_FULL, _TAIL, _TYPO, _TYPO_AMOUNT = Decimal("0.95"), Decimal("0.94"), Decimal("0.85"), Decimal("0.92")
+_OTHER_PAYER = Decimal("0.80")
+_SAME_NAME = Decimal("0.975")
 
 
-_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/]{3,}")
+def tokens(text: str) -> list[str]:
+    """Compact words of the text, and neighbours joined (``INV BE01 2026 000042`` is written with spaces too)."""
+    words = [compact(t) for t in _TOKEN.findall(text.upper())]
+    words = [w for w in words if len(w) >= 4]
+    joined = ["".join(words[i : i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)]
+    return list(dict.fromkeys(words + joined))
 
 
-def _norm(number: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", number.upper())
+@dataclass
+class _Named:
+    items: list[OpenItem]
+    reasons: list[str]
+    strength: Decimal
 
 
-def _digits(number: str) -> str:
-    return re.sub(r"\D", "", number)
-
-
-def _one_typo(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one substitution, insertion or deletion (or a swap of neighbours)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        return len(diff) == 1 or (
-            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-        )
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
-
-
-def named_items(payment: Payment, book: Book, customer: str | None) -> tuple[list[OpenItem], list[str], Decimal]:
+def named_items(payment: Payment, book: Book, customer: str | None, words: list[str]) -> _Named:
     """Items the payment names, the reasons, and how strongly (1.0 structured, 0.95 number, 0.85 typo)."""
-    every = [i for items in book.items.values() for i in items]
-    by_ref = {i.payment_reference: i for i in every if i.payment_reference}
-    hits = [by_ref[r] for r in payment.references if r in by_ref]
+    hits = [book.by_reference[r] for r in payment.references if r in book.by_reference]
     if hits:
-        return hits, [f"structured reference {r}" for r in payment.references if r in by_ref], Decimal("1.0")
-    tokens = {_norm(t) for t in _TOKEN.findall(payment.text.upper())}
-    by_number = {_norm(i.number): i for i in every}
-    by_digits = {_digits(i.number): i for i in every if len(_digits(i.number)) >= 5}
-    found = [by_number[t] for t in tokens if t in by_number] or [by_digits[t] for t in tokens if t in by_digits]
+        reasons = [f"structured reference {r}" for r in payment.references if r in book.by_reference]
+        return _Named(_unique(hits), reasons, Decimal("1.0"))
+    found: list[OpenItem] = []
+    strength = _FULL
+    for word in words:
+        entries = book.by_key.get(word, [])
+        full = [item for item, is_full in entries if is_full]
+        if full:
+            found += full
+            continue
+        tails = _narrow([item for item, _ in entries], customer, payment.amount)
+        if len(tails) == 1:
+            found += tails
+            strength = min(strength, _TAIL)
     if found:
-        return _unique(found), [f"invoice number {i.number} in the text" for i in _unique(found)], Decimal("0.95")
-    if customer is None:
-        return [], [], Decimal(0)
-    typos = [i for i in book.items.get(customer, []) for t in tokens if len(t) >= 6 and _one_typo(t, _norm(i.number))]
-    return _unique(typos), [f"invoice number {i.number} with a typo" for i in _unique(typos)], Decimal("0.85")
+        items = _unique(found)
+        named = _Named(items, [f"invoice number {i.number} in the text" for i in items], strength)
+        if customer is None or all(i.customer == customer for i in items):
+            return named
+        # The number belongs to someone else than the known payer: a typo of the payer's own number is likelier.
+        typo = _typos(payment, book, customer, words, skip_known=False)
+        if typo.items:
+            return typo
+        named.strength = _OTHER_PAYER
+        named.reasons.append("but the payer is another customer")
+        return named
+    return _typos(payment, book, customer, words)
 
 
-def _unique(items: Sequence[OpenItem]) -> list[OpenItem]:
+def _narrow(items: list[OpenItem], customer: str | None, amount: Money) -> list[OpenItem]:
+    """Items a shortened number may mean, narrowed to the known customer, else to the paid amount."""
+    if len(items) <= 1:
+        return items
+    if customer is not None:
+        return [i for i in items if i.customer == customer]
+    return [i for i in items if i.open == amount]
+
+
+def _typos(payment: Payment, book: Book, customer: str | None, words: list[str], *, skip_known: bool = True) -> _Named:
+    """Numbers written with one typo, of the known customer or, for an unknown payer, of exactly the paid amount.
+
+    The variants of each written word (every digit substituted, dropped, added, or swapped with its neighbour) are
+    looked up in the book's number index, so the work does not grow with the customer's open items.
+    """
+    found: dict[str, OpenItem] = {}
+    for word in words:
+        if len(word) < 6 or sum(ch.isdigit() for ch in word) < 4 or (skip_known and word in book.by_key):
+            continue
+        for variant in _variants(word):
+            for item, _ in book.by_key.get(variant, ()):
+                if item.customer == customer or (customer is None and item.open == payment.amount):
+                    found[item.number] = item
+    items = list(found.values())
+    if not items:
+        return _Named([], [], Decimal(0))
+    if len(items) > 1:  # several numbers are one edit away: the amount tells which one was meant, or nothing does
+        items = [i for i in items if i.open == payment.amount] or items
+    # A typo is trusted for an automatic match only when the payer is known and the amount is exactly owed.
+    exact = sum((i.open.amount for i in items), Decimal(0)) == payment.amount.amount
+    strength = _TYPO_AMOUNT if exact and customer is not None else _TYPO
+    return _Named(items, [f"invoice number {i.number} with a typo" for i in items], strength)
+
+
+def _variants(word: str) -> set[str]:
+    """Every string one digit edit away from ``word`` (substitution, deletion, insertion, swap of neighbours)."""
+    digits = "0123456789"
+    out: set[str] = set()
+    for k, ch in enumerate(word):
+        if ch.isdigit():
+            out.update(word[:k] + d + word[k + 1 :] for d in digits)
+            out.add(word[:k] + word[k + 1 :])
+            if k + 1 < len(word) and word[k + 1].isdigit():
+                out.add(word[:k] + word[k + 1] + ch + word[k + 2 :])
+        if k == 0 or word[k - 1].isdigit() or ch.isdigit():
+            out.update(word[:k] + d + word[k:] for d in digits)
+    out.update(word + d for d in digits)
+    out.discard(word)
+    return out
+
+
+def _unique(items: list[OpenItem]) -> list[OpenItem]:
     return list({i.number: i for i in items}.values())
 
 
-def identify_customer(payment: Payment, book: Book, policy: Policy) -> tuple[str | None, str]:
-    """The paying customer by IBAN seen before, else by a unique close legal name; with the reason."""
+def identify_customer(payment: Payment, book: Book, policy: Policy, words: list[str]) -> tuple[str | None, str]:
+    """The paying customer by IBAN seen before, number or VAT number in the text, else a unique close name."""
     if payment.counterparty_iban and payment.counterparty_iban in book.iban_owner:
         return book.iban_owner[payment.counterparty_iban], f"IBAN {payment.counterparty_iban} seen before"
+    in_text = book.customer_in_text(words)
+    if in_text is not None:
+        return in_text, f"customer {in_text} named in the text"
     if not payment.counterparty_name:
         return None, ""
-    wanted = payment.counterparty_name.casefold()
-    scored = sorted(
-        (
-            (Decimal(str(round(SequenceMatcher(None, wanted, name.casefold()).ratio(), 4))), customer)
-            for customer, name in book.names.items()
-        ),
-        reverse=True,
-    )
+    scored = book.name_candidates(payment.counterparty_name)
     if scored and scored[0][0] >= policy.name_threshold and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return scored[0][1], f"name {payment.counterparty_name!r} resembles {book.names[scored[0][1]]!r}"
+        best = scored[0][1]
+        if scored[0][0] >= _SAME_NAME:
+            return best, f"exact name {payment.counterparty_name!r} of {best} (legal form and case aside)"
+        return best, f"name {payment.counterparty_name!r} resembles {book.names[best]!r}"
     return None, ""
 
 
 def match(payment: Payment, book: Book, policy: Policy = Policy()) -> Proposal:
     """The best proposal for one incoming payment."""
-    customer, why = identify_customer(payment, book, policy)
-    items, reasons, strength = named_items(payment, book, customer)
-    if items:
-        owners = {i.customer for i in items}
+    words = tokens(payment.text)
+    customer, why = identify_customer(payment, book, policy, words)
+    named = named_items(payment, book, customer, words)
+    if named.items:
+        owners = {i.customer for i in named.items}
         if len(owners) > 1:
             return Proposal(
                 payment.id,
                 Outcome.UNIDENTIFIED,
                 Decimal("0.30"),
                 None,
-                reasons=[*reasons, f"the named items belong to several customers: {', '.join(sorted(owners))}"],
+                reasons=[*named.reasons, f"the named items belong to several customers: {', '.join(sorted(owners))}"],
             )
-        return _settle(payment, items, strength, [*reasons, *([why] if why else [])], policy)
+        return _settle(payment, named.items, named.strength, [*named.reasons, *([why] if why else [])], policy)
+    duplicate = _settled_named(payment, book, words)
+    if duplicate is not None:
+        return duplicate
     if customer is None:
         return Proposal(payment.id, Outcome.UNIDENTIFIED, Decimal(0), reasons=["no reference, IBAN or name matched"])
     return _by_amount(payment, customer, book, why, policy)
 
 
-def _settle(
-    payment: Payment, items: Sequence[OpenItem], strength: Decimal, reasons: list[str], policy: Policy
-) -> Proposal:
+def _settled_named(payment: Payment, book: Book, words: list[str]) -> Proposal | None:
+    """A payment naming only items already settled: a duplicate or late payment, kept on account for a person."""
+    keys = [r for r in payment.references if r in book.settled] or [w for w in words if w in book.settled]
+    if not keys:
+        return None
+    customer = book.settled[keys[0]]
+    return Proposal(
+        payment.id,
+        Outcome.OVER,
+        Decimal("0.50"),
+        customer,
+        remainder=payment.amount,
+        reasons=[f"refers to {keys[0]}, already settled: a duplicate payment? kept on account"],
+    )
+
+
+def _settle(payment: Payment, items: list[OpenItem], strength: Decimal, reasons: list[str], policy: Policy) -> Proposal:
     """Apply a payment to the items it names: exact, within tolerance, short or over."""
     ordered = sorted(items, key=lambda i: (i.due_date, i.number))
     currency = payment.amount.currency
+    if any(i.open.currency != currency for i in ordered):
+        return Proposal(payment.id, Outcome.UNIDENTIFIED, Decimal("0.30"), ordered[0].customer, reasons=reasons)
     owed = sum((i.open.amount for i in ordered), Decimal(0))
     gap = payment.amount.amount - owed
     proposal = Proposal(payment.id, Outcome.EXACT, strength * Decimal("0.99"), ordered[0].customer, reasons=reasons)
@@ -214,7 +279,7 @@ def _settle(
     return proposal
 
 
-def _spread(amount: Money, items: Sequence[OpenItem]) -> list[tuple[str, Money]]:
+def _spread(amount: Money, items: list[OpenItem]) -> list[tuple[str, Money]]:
     """``amount`` over ``items`` oldest first, each up to its open amount."""
     left, applied = amount, []
     for item in items:
@@ -228,19 +293,19 @@ def _spread(amount: Money, items: Sequence[OpenItem]) -> list[tuple[str, Money]]
 
 def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Policy) -> Proposal:
     """A known customer without named items: one item of the exact amount, else the fewest, oldest that sum to it."""
-    candidates = sorted(
-        (i for i in book.items.get(customer, []) if i.open.currency == payment.amount.currency),
-        key=lambda i: (i.due_date, i.number),
-    )[: policy.max_candidates]
-    trust = Decimal("0.95") if why.startswith("IBAN") else Decimal("0.85")
-    single = [i for i in candidates if i.open == payment.amount]
+    group = book.group_of(customer)
+    trust = Decimal("0.95") if why.startswith(("IBAN", "customer", "exact name")) else Decimal("0.85")
+    same = book.by_amount.get((payment.amount.currency, payment.amount.amount), [])
+    single = [i for i in same if i.customer in group]
+    if single and single[0].customer != customer:
+        trust *= Decimal("0.90")  # a parent paying for a subsidiary: less sure
     if single:
         confidence = trust * (Decimal("0.95") if len(single) == 1 else Decimal("0.60"))
         return Proposal(
             payment.id,
             Outcome.EXACT,
             confidence,
-            customer,
+            single[0].customer,
             [(single[0].number, single[0].open)],
             reasons=[
                 why,
@@ -248,16 +313,26 @@ def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Po
                 + ("" if len(single) == 1 else f" (and {len(single) - 1} other items)"),
             ],
         )
-    found = _combination(payment.amount, candidates, policy.max_combination_items)
+    owned = book.items_of(customer)  # oldest due first
+    candidates: list[OpenItem] = []
+    for item in owned:
+        if item.open.currency == payment.amount.currency and item.open.amount > 0:
+            candidates.append(item)
+            if len(candidates) > policy.max_candidates:
+                break
+    searched_all = len(candidates) <= policy.max_candidates
+    candidates = candidates[: policy.max_candidates]
+    found = fewest_summing([i.open.amount for i in candidates], payment.amount.amount, policy.max_combination_items)
     if found is not None:
-        items, unique = found
+        # Only a search over all the customer's items can say the combination is the only one.
+        chosen, unique = [candidates[k] for k in found[0]], found[1] and searched_all
         return Proposal(
             payment.id,
             Outcome.COMBINATION,
-            trust * (Decimal("0.88") if unique else Decimal("0.55")),
+            trust * (Decimal("0.95") if unique else Decimal("0.55")),
             customer,
-            [(i.number, i.open) for i in items],
-            reasons=[why, f"{len(items)} open items sum to the amount" + ("" if unique else " (ambiguous)")],
+            [(i.number, i.open) for i in chosen],
+            reasons=[why, f"{len(chosen)} open items sum to the amount" + ("" if unique else " (ambiguous)")],
         )
     return Proposal(
         payment.id,
@@ -266,16 +341,3 @@ def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Po
         customer,
         reasons=[why, "no open item or combination of items matches the amount"],
     )
-
-
-def _combination(amount: Money, items: Sequence[OpenItem], max_items: int) -> tuple[list[OpenItem], bool] | None:
-    """The fewest items (then the oldest) whose open amounts sum to ``amount``, and whether that answer is unique."""
-    for size in range(2, min(max_items, len(items)) + 1):
-        hits = [
-            combo
-            for combo in combinations(items, size)
-            if sum((i.open.amount for i in combo), Decimal(0)) == amount.amount
-        ]
-        if hits:
-            return list(hits[0]), len(hits) == 1
-    return None

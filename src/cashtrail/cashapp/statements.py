@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from cashtrail.cashapp.references import StructuredReference
 from cashtrail.errors import FieldError
+from cashtrail.invoicing.references import StructuredReference
 from cashtrail.money import Money
 
 
@@ -34,6 +34,7 @@ class StatementFormat(StrEnum):
     MT940 = "mt940"
     MT942 = "mt942"
     BAI2 = "bai2"
+    CSV = "csv"  # Cashtrail's own CSV statement (docs/formats.md)
 
 
 @dataclass(frozen=True, slots=True)

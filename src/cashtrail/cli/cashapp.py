@@ -1,4 +1,5 @@
-"""``cashtrail import-statement FILE``: import a bank statement file (camt.053/054, MT940/MT942, BAI2).
+"""``cashtrail import statement FILE`` (alias ``import-statement``): import a bank statement file (camt.053/054,
+MT940/MT942, BAI2, Cashtrail CSV).
 
 Exit codes follow ``cli.context``: 0 imported (or nothing new), 2 the file has problems or does not continue what is
 stored (every problem is printed and nothing is written), 5 the user may not import bank statements.
@@ -19,7 +20,7 @@ from cashtrail.files.statements import detect_and_parse
 
 
 def register(app: typer.Typer) -> None:
-    app.command("import-statement")(import_statement)
+    app.command("import-statement", help="Alias of `cashtrail import statement FILE`.")(import_statement)
 
 
 def import_statement(
@@ -28,7 +29,7 @@ def import_statement(
         exists=True,
         dir_okay=False,
         readable=True,
-        help="A camt.053/054, MT940/MT942 or BAI2 file.",
+        help="A camt.053/054, MT940/MT942, BAI2 or Cashtrail CSV statement file.",
         metavar="FILE",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file against what is stored; write nothing."),

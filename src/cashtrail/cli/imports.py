@@ -22,14 +22,25 @@ def register(app: typer.Typer) -> None:
 
 
 def import_file(
-    kind: str = typer.Argument(..., help=f"What the file holds: {', '.join(KINDS)}.", metavar="KIND"),
+    kind: str = typer.Argument(..., help=f"What the file holds: statement, {', '.join(KINDS)}.", metavar="KIND"),
     file: Path = typer.Argument(
-        ..., exists=True, dir_okay=False, readable=True, help="A .csv or .xlsx file.", metavar="FILE"
+        ...,
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="A .csv or .xlsx file (a bank statement: camt.053/054, MT940/MT942, BAI2 or CSV).",
+        metavar="FILE",
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check the file and report; write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the report (or the problems) as JSON."),
 ) -> None:
-    """Import a CSV or XLSX file of one kind (customers, products, price lists, meter reads …; see docs/formats.md)."""
+    """Import a CSV or XLSX file of one kind (customers, products, price lists, meter reads …; see docs/formats.md),
+    or a bank statement (``import statement FILE``)."""
+    if kind == "statement":
+        from cashtrail.cli.cashapp import import_statement
+
+        import_statement(file, dry_run=dry_run, as_json=as_json)
+        return
     cashtrail = get_app()
     with handled():
         tabular, errors = read_table(file)

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "serve",
     "imports",
     "cashapp",
+    "cashapp_commands",
     "jobs",
     "demo",
 )

@@ -14,7 +14,7 @@ a batch entry (camt ``TxDtls``) with its own references, remittance and counterp
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 
 from cashtrail.db.tables import Json, metadata
 from cashtrail.db.types import DecimalText, Id, UtcDateTime
@@ -72,4 +72,40 @@ bank_entries = Table(
     Column("information", Text),
     Column("status", String(16), nullable=False, default="unmatched"),
     UniqueConstraint("account", "transaction_id"),
+)
+Index("ix_bank_entries_status", bank_entries.c.status)
+
+#: One row per decision about a bank entry: a proposal applied automatically, a suggestion waiting for a person
+#: (then accepted, changed or rejected), or a manual application; reversed rows keep who reversed them and why.
+cash_matches = Table(
+    "cash_matches",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("bank_entry_id", Id, ForeignKey("bank_entries.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),  # suggested, applied, rejected, reversed
+    Column("outcome", String(16), nullable=False),
+    Column("confidence", DecimalText(5, 4), nullable=False),
+    Column("automatic", Boolean, nullable=False),
+    Column("customer_number", String(32)),
+    Column("proposal", Json, nullable=False),  # {applications: [{item_id, number, amount}], remainder, reasons}
+    Column("reason_code", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("decided_at", UtcDateTime),
+    Column("decided_by", String(64)),
+    Column("reversed_at", UtcDateTime),
+    Column("reversed_by", String(64)),
+    Column("reversal_reason", Text),
+)
+
+#: Remitter IBANs and the customer they paid for (learned from accepted and applied payments). An IBAN seen paying
+#: for two customers is marked ``conflicting`` and no longer identifies anyone.
+known_ibans = Table(
+    "known_ibans",
+    metadata,
+    Column("iban", String(64), primary_key=True),
+    Column("customer_number", String(32), nullable=False),
+    Column("conflicting", Boolean, nullable=False),
+    Column("learned_from", Id, ForeignKey("cash_matches.id")),
+    Column("learned_at", UtcDateTime, nullable=False),
 )

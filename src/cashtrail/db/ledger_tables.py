@@ -51,6 +51,9 @@ open_items = Table(
     Column("payment_reference", String(40), nullable=False, index=True),
     Column("invoice_id", Id, ForeignKey("invoices.id"), unique=True),
     Column("closed_on", Date),
+    Column("cash_match_id", Id, index=True),  # the cash application that created a payment or adjustment item
+    Column("reason_code", String(32)),  # a deduction's reason
+    Column("cancelled_on", Date),  # cancelled by the reversal of its cash application
     UniqueConstraint("kind", "reference"),
 )
 Index("ix_open_items_customer", open_items.c.customer_number, open_items.c.closed_on)
@@ -71,4 +74,5 @@ item_applications = Table(
     Column("reversed_by", String(64)),
     Column("reversal_reason", Text),
     Column("metadata", Json, nullable=False),
+    Column("cash_match_id", Id, index=True),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Self
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from cashtrail import ports
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
+from cashtrail.db.repositories.cash import SqlCashRepository
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
@@ -63,6 +65,7 @@ class SqlUnitOfWork:
     orders: ports.OrderRepository
     order_setup: ports.OrderSetupRepository
     rmas: ports.RmaRepository
+    cash: ports.CashRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -99,6 +102,7 @@ class SqlUnitOfWork:
             self.orders = SqlOrderRepository(self.session)
             self.order_setup = SqlOrderSetupRepository(self.session)
             self.rmas = SqlRmaRepository(self.session)
+            self.cash = SqlCashRepository(self.session)
         self._depth += 1
         return self
 
@@ -122,3 +126,6 @@ class SqlUnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    def savepoint(self) -> AbstractContextManager[object]:
+        return self.session.begin_nested()

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     INVOICES_APPROVE = "invoices:approve"
     INVOICES_ISSUE = "invoices:issue"  # issue and send
     AR_READ = "ar:read"  # ledger, open items, statements of account
+    CASH_APPLY = "cash:apply"  # run matching, accept, change, reject and reverse cash applications
     ENTITIES_MANAGE = "entities:manage"  # legal entities, their series and approval rules
     ORDERS_READ = "orders:read"  # orders, RMAs, late lines, discrepancy trends
     ORDERS_WRITE = "orders:write"  # enter and import orders, terms and bundles; documents, events, notes
@@ -89,7 +90,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.TONER_SPECIALIST: frozenset(
         _READ | {Permission.IMPORTS_RUN, Permission.JOBS_RUN, Permission.INVOICES_PREPARE}
     ),
-    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT}),
+    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT, Permission.CASH_APPLY}),
     Role.SUPERVISOR: frozenset(
         _READ
         | {
@@ -99,6 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.JOBS_RUN,
             Permission.AUDIT_READ,
             Permission.BANK_IMPORT,
+            Permission.CASH_APPLY,
             Permission.INVOICES_APPROVE,
             Permission.ORDERS_OVERRIDE,
             Permission.RMA_APPROVE,

@@ -1,15 +1,22 @@
-"""Structured payment references that identify an invoice in a bank payment.
+"""Structured payment references: the ones we print on invoices and the ones banks hand back in payments.
 
-Two kinds (see the AR domain notes, "References that identify an invoice in a payment"):
+One module for both directions (issuing builds references, cash application reads and classifies them). The kinds
+(see the AR domain notes, "References that identify an invoice in a payment"):
 - ISO 11649 creditor reference: ``RF`` + 2 check digits + 1 to 21 letters or digits; the check digits make
   ``body + "RF" + check`` (letters as numbers, A=10 .. Z=35) equal 1 modulo 97 (ISO 7064 MOD 97-10). Printed in
   groups of four: ``RF18 5390 0754 7034``.
 - Belgian structured communication (OGM/VCS): 10 digits + 2 check digits, the base modulo 97 (97 when the
   remainder is 0). Printed ``+++010/8068/17183+++`` (some banks print ``***`` instead of ``+++``).
 
+- Swiss ISR/QRR references (27 digits, the last one a mod 10 recursive check), seen in payments only.
+
 Banks strip spaces, ``+`` and ``/`` in camt files, so :func:`find_references` recognises the printed and the
 stripped forms in free text and keeps only candidates whose check digits hold. Both kinds are checked with
 python-stdnum (``iso11649``, ``be.ogm_vcs``); the check digits are computed here by the rules above.
+
+A bank hands us a reference string and sometimes a declared type (``SCOR``, ``ISR Reference``, ``QRR``, an issuer
+such as ``BBA``). :func:`classify_reference` never trusts the declared type: the kind is decided by the check
+digits, so a 16-digit "BBA" reference that fails the OGM/VCS check stays proprietary.
 
 Invariants: a :class:`PaymentReference` always holds a valid reference in compact form (upper case, no separators).
 
@@ -18,7 +25,7 @@ PaymentReference(kind=<ReferenceKind.RF: 'rf'>, value='RF98INV2026000123')
 >>> ogm_reference(108068171).formatted()
 '+++010/8068/17183+++'
 >>> find_reference("Payment inv 17183, ref 010806817183 thank you")
-PaymentReference(kind=<ReferenceKind.OGM: 'ogm'>, value='010806817183')
+PaymentReference(kind=<ReferenceKind.OGM: 'ogm_vcs'>, value='010806817183')
 """
 
 from __future__ import annotations
@@ -39,10 +46,13 @@ _OGM_BASE_DIGITS = 10
 
 
 class ReferenceKind(StrEnum):
-    """Which structured reference scheme."""
+    """Which structured reference scheme (verified by its check digits)."""
 
     RF = "rf"  # ISO 11649 creditor reference
-    OGM = "ogm"  # Belgian structured communication (OGM/VCS)
+    OGM = "ogm_vcs"  # Belgian structured communication (OGM/VCS)
+    OGM_VCS = "ogm_vcs"  # the same member, under the name the statement code uses
+    CH_ISR = "ch_isr"  # Swiss ISR (ESR) or QR-bill QRR: 27 digits, mod 10 recursive
+    PROPRIETARY = "proprietary"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +63,8 @@ class PaymentReference:
     value: str
 
     def __post_init__(self) -> None:
+        if self.kind not in (ReferenceKind.RF, ReferenceKind.OGM):
+            raise _bad(f"we issue RF and OGM/VCS references only, not {self.kind}", self.value)
         valid = iso11649.is_valid(self.value) if self.kind == ReferenceKind.RF else ogm_vcs.is_valid(self.value)
         if not valid or self.value != _compact(self.value):
             raise _bad(f"not a valid compact {self.kind} reference: {self.value!r}", self.value)
@@ -188,3 +200,54 @@ def find_reference(text: str) -> PaymentReference | None:
     """The first valid structured reference in free text, or None."""
     found = find_references(text)
     return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class StructuredReference:
+    """A reference as printed by the bank (``raw``), its verified kind, compact ``value`` and declared type."""
+
+    kind: ReferenceKind
+    value: str
+    raw: str
+    declared: str | None = None
+
+
+_MOD10_TABLE = (0, 9, 4, 6, 8, 2, 7, 1, 3, 5)
+
+
+def _mod10_recursive_ok(digits: str) -> bool:
+    carry = 0
+    for ch in digits[:-1]:
+        carry = _MOD10_TABLE[(carry + int(ch)) % 10]
+    return (10 - carry) % 10 == int(digits[-1])
+
+
+def is_swiss_isr(value: str) -> bool:
+    """True for a 27-digit Swiss ISR/QRR reference whose last digit is the mod 10 recursive check.
+
+    >>> is_swiss_isr("000000000002015110003015939"), is_swiss_isr("000000000002015110003015938")
+    (True, False)
+    """
+    compact = value.replace(" ", "")
+    return len(compact) == 27 and compact.isdigit() and _mod10_recursive_ok(compact)
+
+
+def classify_reference(raw: str, declared: str | None = None) -> StructuredReference:
+    """Verify ``raw`` against each known scheme and return what it is.
+
+    >>> classify_reference("RF38000000000000000000552").kind
+    <ReferenceKind.RF: 'rf'>
+    >>> classify_reference("+++090/9337/55493+++").value, classify_reference("090933755493").kind
+    ('090933755493', <ReferenceKind.OGM: 'ogm_vcs'>)
+    >>> classify_reference("4654654654654654", "SCOR/BBA").kind
+    <ReferenceKind.PROPRIETARY: 'proprietary'>
+    """
+    text = raw.strip()
+    if iso11649.is_valid(text):
+        return StructuredReference(ReferenceKind.RF, iso11649.compact(text), raw, declared)
+    digits = re.sub(r"[+/\s]", "", text)
+    if len(digits) == 12 and digits.isdigit() and ogm_vcs.is_valid(digits):
+        return StructuredReference(ReferenceKind.OGM_VCS, digits, raw, declared)
+    if is_swiss_isr(text):
+        return StructuredReference(ReferenceKind.CH_ISR, text.replace(" ", ""), raw, declared)
+    return StructuredReference(ReferenceKind.PROPRIETARY, text, raw, declared)

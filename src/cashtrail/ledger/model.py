@@ -43,6 +43,7 @@ class Account(StrEnum):
     REVENUE_ORDERS = "4040"
     REVENUE_OTHER = "4090"
     BANK_FEES = "6510"
+    CASH_DISCOUNTS = "6520"  # early-payment discounts taken by customers
     WRITE_OFFS = "6500"
     FX_LOSSES = "6600"
     FX_GAINS = "7600"
@@ -68,6 +69,7 @@ _LABELS = {
     Account.REVENUE_ORDERS: "Revenue: orders",
     Account.REVENUE_OTHER: "Revenue: other",
     Account.BANK_FEES: "Bank fees",
+    Account.CASH_DISCOUNTS: "Cash discounts granted",
     Account.WRITE_OFFS: "Bad-debt write-offs",
     Account.FX_LOSSES: "Foreign-exchange losses",
     Account.FX_GAINS: "Foreign-exchange gains",
@@ -101,6 +103,8 @@ class ItemKind(StrEnum):
     INVOICE = "invoice"
     CREDIT_NOTE = "credit_note"
     PAYMENT = "payment"  # cash received and not (fully) applied: a payment on account
+    DEDUCTION = "deduction"  # what a short payment left open, moved to the deductions account with a reason code
+    ADJUSTMENT = "adjustment"  # bank fees or an early-payment discount that settle the rest of an item
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,8 @@ class OpenItem:
     payment_reference: str = ""
     invoice_id: int | None = None
     id: int | None = None
+    cash_match_id: int | None = None  # the cash application that created a payment or adjustment item
+    reason_code: str | None = None  # a deduction's reason
 
     def __post_init__(self) -> None:
         if self.open_amount is None:
@@ -211,6 +217,7 @@ class Application:
     id: int | None = None
     reversed_at: datetime | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    cash_match_id: int | None = None
 
 
 def check_application(debit: OpenItem, credit: OpenItem, amount: Money) -> None:
@@ -234,3 +241,11 @@ def apply(debit: OpenItem, credit: OpenItem, amount: Money) -> None:
     check_application(debit, credit, amount)
     debit.open_amount = debit.remaining - amount
     credit.open_amount = credit.remaining + amount
+
+
+def unapply(debit: OpenItem, credit: OpenItem, amount: Money) -> None:
+    """Undo an application of ``amount``: both items are open by that much again (never beyond their amounts)."""
+    if debit.remaining + amount > debit.amount or credit.remaining - amount < credit.amount:
+        raise InvalidState("the reversal would open more than the items' amounts", code="ledger.over_reversal")
+    debit.open_amount = debit.remaining + amount
+    credit.open_amount = credit.remaining - amount

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cashtrail.cashapp.references import ReferenceKind
 from cashtrail.cashapp.statements import Statement, StatementFormat, TransactionDetail
 from cashtrail.files.statements import detect_and_parse
+from cashtrail.invoicing.references import ReferenceKind
 
 CONFORMANCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance"
 if not CONFORMANCE.is_dir():
@@ -235,4 +235,4 @@ def test_bai2_amounts_are_in_minor_units_and_signed_by_type_code() -> None:
 def test_content_that_is_no_statement_is_refused() -> None:
     statements, errors = detect_and_parse(b"hello", "notes.txt")
     assert statements == []
-    assert "is not a camt.053/054, MT940/MT942 or BAI2 statement" in errors[0].message
+    assert "is not a camt.053/054, MT940/MT942, BAI2 or Cashtrail CSV statement" in errors[0].message

@@ -53,6 +53,7 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "billing",
         "entities",
         "invoicing",
+        "cashapp",
         "returns",
     ]
     assert [c.label for c in default_counts()][-1] == "audit events"

@@ -91,6 +91,8 @@ class SqlLedgerRepository:
             "due_date": item.due_date,
             "payment_reference": item.payment_reference,
             "invoice_id": item.invoice_id,
+            "cash_match_id": item.cash_match_id,
+            "reason_code": item.reason_code,
         }
         item.id = int(
             self.session.execute(insert(lt.open_items).values(**row).returning(lt.open_items.c.id)).scalar_one()
@@ -126,6 +128,7 @@ class SqlLedgerRepository:
             "applied_at": application.applied_at,
             "applied_by": application.applied_by,
             "metadata": dict(application.metadata),
+            "cash_match_id": application.cash_match_id,
         }
         app_id = int(
             self.session.execute(
@@ -144,6 +147,61 @@ class SqlLedgerRepository:
             .values(open_amount=item.remaining.amount, closed_on=closed)
         )
 
+    def open_totals(self) -> dict[str, Decimal]:
+        """Σ open amounts of all open items per currency (the subledger side of AR control)."""
+        o = lt.open_items.c
+        sums: dict[str, Decimal] = defaultdict(Decimal)
+        for currency, amount in self.session.execute(select(o.currency, o.open_amount).where(o.open_amount != 0)):
+            sums[currency] += amount
+        return dict(sums)
+
+    def applications_of_match(self, match_id: int) -> list[Application]:
+        """The live (not reversed) applications a cash application made."""
+        t = lt.item_applications.c
+        query = select(lt.item_applications).where(t.cash_match_id == match_id, t.reversed_at.is_(None))
+        return [
+            Application(
+                r.debit_item_id,
+                r.credit_item_id,
+                Money(r.amount, r.currency),
+                r.applied_on,
+                r.applied_by,
+                r.kind,
+                r.applied_at,
+                r.id,
+                cash_match_id=r.cash_match_id,
+            )
+            for r in self.session.execute(query.order_by(t.id))
+        ]
+
+    def mark_reversed(self, application_id: int, *, at: datetime, by: str, reason: str) -> None:
+        t = lt.item_applications.c
+        self.session.execute(
+            update(lt.item_applications)
+            .where(t.id == application_id)
+            .values(reversed_at=at, reversed_by=by, reversal_reason=reason)
+        )
+
+    def items_of_match(self, match_id: int) -> list[OpenItem]:
+        return self._items(lt.open_items.c.cash_match_id == match_id)
+
+    def cancel_item(self, item: OpenItem, on: date) -> None:
+        """Close an item created by a reversed cash application (its reversing entry offsets it in AR control)."""
+        item.open_amount = Money.zero(item.amount.currency)
+        self.session.execute(
+            update(lt.open_items)
+            .where(lt.open_items.c.id == item.id)
+            .values(open_amount=Decimal(0), closed_on=on, cancelled_on=on)
+        )
+
+    def entries_of(self, source_type: str, source_id: str) -> list[JournalEntry]:
+        """Entries posted for a source, oldest first (reversals included)."""
+        t = lt.journal_entries.c
+        ids = self.session.scalars(
+            select(t.id).where(t.source_type == source_type, t.source_id == source_id).order_by(t.id)
+        )
+        return [e for e in (self.entry(int(i)) for i in ids) if e is not None]
+
 
 def _item(r: Any) -> OpenItem:
     return OpenItem(
@@ -158,4 +216,6 @@ def _item(r: Any) -> OpenItem:
         payment_reference=r.payment_reference,
         invoice_id=r.invoice_id,
         id=r.id,
+        cash_match_id=r.cash_match_id,
+        reason_code=r.reason_code,
     )

@@ -18,7 +18,6 @@ from typing import Any
 
 from lxml import etree
 
-from cashtrail.cashapp.references import classify_reference
 from cashtrail.cashapp.statements import (
     Balance,
     Counterparty,
@@ -30,6 +29,7 @@ from cashtrail.cashapp.statements import (
     TransactionDetail,
 )
 from cashtrail.errors import FieldError, ValidationFailed
+from cashtrail.invoicing.references import classify_reference
 from cashtrail.money import Money
 
 _NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:camt\.(05[34])\.001\.(\d\d)$")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cashtrail.cashapp.references import classify_reference
 from cashtrail.cashapp.statements import Counterparty, Remittance, StructuredRemittance
+from cashtrail.invoicing.references import classify_reference
 
 _GERMAN = re.compile(r"^\d{3}\?\d\d")
 _SUBFIELD = re.compile(r"\?(\d\d)")

@@ -1,7 +1,7 @@
 """order management
 
 Revision ID: 0300
-Revises: 0007
+Revises: 0200
 Create Date: 2026-11-30 02:53:37.641135
 """
 
@@ -14,7 +14,7 @@ import cashtrail.db.types
 from sqlalchemy.dialects import postgresql
 
 revision = '0300'
-down_revision = '0007'
+down_revision = '0200'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cashtrail.cashapp.references import ReferenceKind, classify_reference, is_swiss_isr
+from cashtrail.invoicing.references import ReferenceKind, classify_reference, is_swiss_isr
 
 
 @pytest.mark.parametrize(
