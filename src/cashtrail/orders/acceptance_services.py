@@ -7,6 +7,7 @@ contract billing and fires the events recorded before acceptance, all in one tra
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from cashtrail.audit.services import record
@@ -32,6 +33,18 @@ from cashtrail.orders.trigger_services import fire_waiting
 from cashtrail.ports import UnitOfWork
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+_UNSAFE = re.compile(r"[^\w.\- ()]+")
+
+
+def safe_filename(name: str) -> str:
+    """The last path part of ``name`` with anything but letters, digits and ``._- ()`` replaced (it is echoed in
+    download headers).
+
+    >>> safe_filename('..\\a/b/po "final".pdf')
+    'po _final_.pdf'
+    """
+    last = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return (_UNSAFE.sub("_", last) or "document")[:200]
 
 
 def attach_document(
@@ -60,7 +73,7 @@ def attach_document(
         order = order_or_404(uow, number)
         document = OrderDocument(
             item,
-            filename.strip()[:200],
+            safe_filename(filename),
             content_type[:100] or "application/octet-stream",
             len(content),
             hashlib.sha256(content).hexdigest(),
