@@ -32,7 +32,7 @@ def rma_data(rma: Rma, sla: SlaState) -> dict[str, Any]:
     return {
         "number": rma.number,
         "order": rma.order_number,
-        "line": rma.line_no,
+        "line": rma.line_label,
         "type": rma.rma_type,
         "status": rma.status,
         "quantity": rma.quantity,

@@ -20,6 +20,7 @@ from enum import StrEnum
 
 from cashtrail.errors import FieldError
 from cashtrail.orders.errors import RmaTransitionRefused, SegregationOfDuties
+from cashtrail.orders.model import line_label
 
 
 class RmaType(StrEnum):
@@ -79,6 +80,11 @@ class Rma:
     credit_note_ids: list[int] = field(default_factory=list)
     rebill_key: str | None = None
     id: int | None = None
+
+    @property
+    def line_label(self) -> str:
+        """The order line as shown: ``3``, or ``3.2`` for a bundle component."""
+        return line_label(self.line_no)
 
     @property
     def sla_due_at(self) -> datetime:

@@ -45,7 +45,7 @@ LATE_COLUMNS: tuple[Column[LateLineRow], ...] = (
 RMA_COLUMNS: tuple[Column[tuple[Rma, SlaState]], ...] = (
     Column("RMA", lambda p: p[0].number, width=12),
     Column("Order", lambda p: p[0].order_number, width=16),
-    Column("Line", lambda p: p[0].line_no, kind="integer", width=6),
+    Column("Line", lambda p: p[0].line_label, width=6),
     Column("Type", lambda p: p[0].rma_type, width=18),
     Column("Status", lambda p: p[0].status, width=10),
     Column("Quantity", lambda p: p[0].quantity, kind="decimal"),
