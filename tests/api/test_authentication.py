@@ -50,6 +50,7 @@ def test_me_shows_the_callers_username_roles_and_permissions(app, client):
             "contracts:read",
             "customers:read",
             "invoices:read",
+            "orders:read",
             "toner:read",
         ],
     }

@@ -22,9 +22,11 @@ from cashtrail.api.routers import (
     customers,
     invoicing,
     me,
+    orders,
     payment_terms,
     price_lists,
     products,
+    rmas,
     toner,
 )
 from cashtrail.api.schemas.problems import problem_schemas
@@ -51,7 +53,20 @@ def create_api(app: App) -> FastAPI:
     )
     api.state.cashtrail = app
     install_problem_handlers(api)
-    for module in (me, customers, payment_terms, products, price_lists, contracts, audit, billing, invoicing, toner):
+    for module in (
+        me,
+        customers,
+        payment_terms,
+        products,
+        price_lists,
+        contracts,
+        audit,
+        billing,
+        invoicing,
+        orders,
+        rmas,
+        toner,
+    ):
         api.include_router(module.router)
     _document_problems(api)
     _serve_docs(api)

@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "parties",
     "billing",
     "invoicing",
+    "orders",
+    "rmas",
     "serve",
     "imports",
     "cashapp",

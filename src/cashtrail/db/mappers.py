@@ -10,6 +10,7 @@ from cashtrail.db import billing_tables as _billing_tables  # noqa: F401 - same 
 from cashtrail.db import cashapp_tables as _cashapp_tables  # noqa: F401 - same metadata
 from cashtrail.db import invoicing_tables as _invoicing_tables  # noqa: F401 - same metadata
 from cashtrail.db import ledger_tables as _ledger_tables  # noqa: F401 - same metadata
+from cashtrail.db import orders_tables as _orders_tables  # noqa: F401 - same metadata
 from cashtrail.db import tables as t
 from cashtrail.db import toner_tables as _toner_tables  # noqa: F401 - same metadata
 from cashtrail.identity.model import ApiToken, User

@@ -24,9 +24,12 @@ from cashtrail.db.repositories.invoicing import (
     SqlNumberSeriesRepository,
 )
 from cashtrail.db.repositories.ledger import SqlLedgerRepository
+from cashtrail.db.repositories.order_setup import SqlOrderSetupRepository
+from cashtrail.db.repositories.orders import SqlOrderRepository
 from cashtrail.db.repositories.outbox import SqlDocumentFileRepository, SqlOutboxRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
+from cashtrail.db.repositories.rmas import SqlRmaRepository
 from cashtrail.db.repositories.toner import SqlTonerRepository
 from cashtrail.db.repositories.toner_board import SqlTonerBoardRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
@@ -61,6 +64,9 @@ class SqlUnitOfWork:
     outbox: ports.OutboxRepository
     idempotency: ports.IdempotencyRepository
     bank_statements: ports.BankStatementRepository
+    orders: ports.OrderRepository
+    order_setup: ports.OrderSetupRepository
+    rmas: ports.RmaRepository
     cash: ports.CashRepository
     toner: ports.TonerRepository
     toner_board: ports.TonerBoardRepository
@@ -97,6 +103,9 @@ class SqlUnitOfWork:
             self.outbox = SqlOutboxRepository(self.session)
             self.idempotency = SqlIdempotencyRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
+            self.orders = SqlOrderRepository(self.session)
+            self.order_setup = SqlOrderSetupRepository(self.session)
+            self.rmas = SqlRmaRepository(self.session)
             self.cash = SqlCashRepository(self.session)
             self.toner = SqlTonerRepository(self.session)
             self.toner_board = SqlTonerBoardRepository(self.session)

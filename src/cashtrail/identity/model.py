@@ -57,6 +57,12 @@ class Permission(StrEnum):
     AR_READ = "ar:read"  # ledger, open items, statements of account
     CASH_APPLY = "cash:apply"  # run matching, accept, change, reject and reverse cash applications
     ENTITIES_MANAGE = "entities:manage"  # legal entities, their series and approval rules
+    ORDERS_READ = "orders:read"  # orders, RMAs, late lines, discrepancy trends
+    ORDERS_WRITE = "orders:write"  # enter and import orders, terms and bundles; documents, events, notes
+    ORDERS_ACCEPT = "orders:accept"
+    ORDERS_OVERRIDE = "orders:override"  # accept a contract deviation (a finding) with a reason
+    RMA_WRITE = "rma:write"  # request, receive and close returns
+    RMA_APPROVE = "rma:approve"
 
 
 _READ = {
@@ -66,8 +72,10 @@ _READ = {
     Permission.INVOICES_READ,
     Permission.AR_READ,
     Permission.TONER_READ,
+    Permission.ORDERS_READ,
 }
 _TONER = {Permission.TONER_RUN, Permission.TONER_APPROVE}
+_ORDERS = {Permission.ORDERS_WRITE, Permission.ORDERS_ACCEPT, Permission.RMA_WRITE}
 _BILLING = {
     Permission.CONTRACTS_WRITE,
     Permission.USAGE_WRITE,
@@ -80,6 +88,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLING_ANALYST: frozenset(
         _READ
         | _BILLING
+        | _ORDERS
         | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
@@ -98,9 +107,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BANK_IMPORT,
             Permission.CASH_APPLY,
             Permission.INVOICES_APPROVE,
+            Permission.ORDERS_OVERRIDE,
+            Permission.RMA_APPROVE,
         }
         | _BILLING
         | _TONER
+        | _ORDERS
     ),
     Role.AUDITOR: frozenset(_READ | {Permission.AUDIT_READ}),
     Role.ADMIN: frozenset(Permission),

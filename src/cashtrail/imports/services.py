@@ -28,6 +28,9 @@ from cashtrail.imports import (
     index_values,
     legal_entities,
     meter_reads,
+    order_setup,
+    order_shipments,
+    orders,
     payment_terms,
     price_lists,
     products,
@@ -57,6 +60,10 @@ KINDS: dict[str, Kind] = {
         toner_catalog.SETUPS_KIND,
         toner_rows.SHIPMENTS_KIND,
         toner_rows.BILLING_KIND,
+        order_setup.TERMS_KIND,
+        order_setup.BUNDLES_KIND,
+        orders.KIND,
+        order_shipments.KIND,
     )
 }
 

@@ -17,7 +17,17 @@ from cashtrail import __version__
 from cashtrail.bootstrap import App
 from cashtrail.web.assets import INSTALL_HINT, STATIC_DIR, missing_vendor_files
 from cashtrail.web.errors import install_error_pages
-from cashtrail.web.routes import auth, billing, customers, home, invoicing, toner
+from cashtrail.web.routes import (
+    auth,
+    billing,
+    customers,
+    home,
+    invoicing,
+    order_actions,
+    order_worklists,
+    orders,
+    toner,
+)
 from cashtrail.web.security import signed_in_user, verify_csrf
 from cashtrail.web.templating import make_templates
 
@@ -30,6 +40,9 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     billing.router,
     invoicing.router,
+    orders.router,
+    order_actions.router,
+    order_worklists.router,
     toner.router,
 )
 

@@ -30,6 +30,9 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Bill run", "/billing/preview", Permission.BILLING_RUN),
     NavEntry("Billing blocks", "/billing/blocks", Permission.CONTRACTS_READ),
     NavEntry("Invoices", "/invoices", Permission.INVOICES_READ),
+    NavEntry("Orders", "/orders", Permission.ORDERS_READ),
+    NavEntry("Late lines", "/late-lines", Permission.ORDERS_READ),
+    NavEntry("RMAs", "/rmas", Permission.ORDERS_READ),
     NavEntry("Toner", "/toner", Permission.TONER_READ),
 )
 

@@ -80,11 +80,15 @@ class SqlInvoiceRepository:
             self.session.execute(insert(it.invoice_lines), rows[start : start + 5_000])
 
     def save(self, doc: Document) -> None:
-        """Write the header; a draft's lines are rewritten as well."""
+        """Write the header; a draft's lines are rewritten as well, keeping each position's charge key."""
         self.session.execute(update(it.invoices).where(it.invoices.c.id == doc.id).values(**_header(doc)))
         if doc.status in (Status.DRAFT, Status.APPROVED):
-            self.session.execute(delete(it.invoice_lines).where(it.invoice_lines.c.invoice_id == doc.id))
-            rows = [_line_row(doc, i, line, None) for i, line in enumerate(doc.lines, start=1)]
+            lines = it.invoice_lines.c
+            keys = dict(
+                self.session.execute(select(lines.position, lines.charge_key).where(lines.invoice_id == doc.id)).all()
+            )
+            self.session.execute(delete(it.invoice_lines).where(lines.invoice_id == doc.id))
+            rows = [_line_row(doc, i, line, keys.get(i)) for i, line in enumerate(doc.lines, start=1)]
             if rows:
                 self.session.execute(insert(it.invoice_lines), rows)
 
@@ -122,6 +126,20 @@ class SqlInvoiceRepository:
             select(t.contract_numbers).where(t.kind == DocumentKind.INVOICE, t.number.is_not(None))
         )
         return {n for (numbers,) in rows for n in numbers if n in wanted}
+
+    def lines_of_charges(self, keys: Sequence[str]) -> list[dict[str, Any]]:
+        """The document lines that bill the charges ``keys``: charge key, invoice id, number (None while a draft),
+        kind, status and the line's 0-based index, oldest document first."""
+        i, lines = it.invoices.c, it.invoice_lines.c
+        found: list[dict[str, Any]] = []
+        for chunk in chunks(sorted(set(keys))):
+            query = (
+                select(lines.charge_key, i.id.label("invoice_id"), i.number, i.kind, i.status, lines.position)
+                .select_from(it.invoice_lines.join(it.invoices, i.id == lines.invoice_id))
+                .where(lines.charge_key.in_(chunk))
+            )
+            found += [{**row._mapping, "index": row.position - 1} for row in self.session.execute(query)]
+        return sorted(found, key=lambda r: (r["invoice_id"], r["index"]))
 
     def credited_total(self, invoice_id: int) -> Decimal:
         """The gross of the credit notes (any status) that correct an invoice."""
