@@ -1,8 +1,9 @@
 """Use cases that create draft documents: from the bill run's drafts, and by hand.
 
 :func:`prepare_invoices` turns every billing draft no document was prepared from into a draft invoice (or credit
-note): the seller is the customer's legal entity, each line gets its VAT, the buyer reference is the contract's PO
-number (else the contract number), and the approval rule that applies is recorded. It is idempotent: a billing
+note): the seller is the customer's legal entity, each line gets its VAT, the buyer reference is the order's PO
+number or the contract's (else the contract number), and the approval rule that applies is recorded: the "first
+invoice of a contract" rule counts real contracts only, never an order billed on its own. It is idempotent: a billing
 draft yields one document, ever (``invoices.billing_draft_id`` is unique). :func:`create_invoice` drafts a manual
 invoice from lines a person typed.
 """
@@ -15,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from cashtrail.audit.services import record
+from cashtrail.billing.charges import Charge
 from cashtrail.clock import Clock, business_date
 from cashtrail.errors import FieldError, NotFound, ValidationFailed
 from cashtrail.identity.model import Actor, Permission
@@ -47,6 +49,11 @@ def tax_context(entity: LegalEntity, customer: Customer) -> TaxContext:
     return TaxContext(entity.country, customer.country, buyer_is_business=True, buyer_vat_number=customer.vat_number)
 
 
+def contract_of(charge: Charge) -> str:
+    """The contract a charge bills under: an order's charges name the order, and its contract in their source."""
+    return charge.source.get("contract") or charge.contract_number
+
+
 def prepare_invoices(
     uow: UnitOfWork, clock: Clock, actor: Actor, *, limit: int | None = None, period: str | None = None
 ) -> PrepareResult:
@@ -58,9 +65,8 @@ def prepare_invoices(
         drafts = uow.invoices.billing_drafts_to_prepare(limit, period)
         customers = uow.customers.by_numbers({customer for _, customer, _, _ in drafts})
         entities = uow.legal_entities.all()
-        contracts = {c.contract_number for _, _, _, charges in drafts for c in charges}
-        po_numbers = uow.invoices.contract_po_numbers(contracts)
-        issued = uow.invoices.issued_contracts(contracts)
+        known = uow.invoices.contract_references({contract_of(c) for _, _, _, charges in drafts for c in charges})
+        issued = uow.invoices.issued_contracts(known)
         docs, keys = [], []
         for draft_id, number, currency, charges in drafts:
             customer = customers.get(number)
@@ -68,7 +74,7 @@ def prepare_invoices(
                 result.problems.append(FieldError("customer", "unknown customer or empty draft", value=draft_id))
                 continue
             entity = seller_for(customer.country, entities)
-            references = [po_numbers.get(c.contract_number, c.contract_number) for c in charges]
+            references = [c.source.get("po") or known.get(contract_of(c)) or contract_of(c) for c in charges]
             doc = draft_from_charges(
                 charges,
                 context=tax_context(entity, customer),
@@ -80,7 +86,8 @@ def prepare_invoices(
                 buyer_reference=references[0],
                 rounding=tax_rounding_for(entity.country),
             )
-            first = not set(doc.contract_numbers) & issued
+            real = {contract_of(c) for c in charges} & set(known)
+            first = bool(real) and not real & issued
             doc.approval_reason = doc.why_approval(rules_of(entity), first_of_contract=first)
             doc.created_at = clock.now()
             docs.append(doc)

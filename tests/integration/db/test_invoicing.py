@@ -162,3 +162,31 @@ def test_issue_ready_issues_what_may_go_and_lists_what_waits(books):
     result = issue_ready(books.uow(), books.clock, ANN, issue_date=date(2026, 4, 30))
     assert [d.customer_number for d in result.issued] == ["C2"]
     assert {i for i, _ in result.skipped} == {docs["C1"].id, docs["C3"].id}
+
+
+def test_an_order_billed_on_its_own_carries_its_po_and_is_not_a_contracts_first_invoice(books):
+    from cashtrail.billing.charges import Charge
+    from cashtrail.billing.pending_services import add_pending_charges
+    from cashtrail.contracts.terms import Period
+
+    order = Charge(
+        key="order:SO-7:1:shipment:SH-1",
+        contract_number="SO-7",
+        customer_number="C1",
+        kind="order",
+        description="MFP C300, shipped",
+        period=Period(date(2026, 4, 20), date(2026, 4, 20)),
+        quantity=Decimal(2),
+        unit_price=Decimal("1200.00"),
+        amount=Money.of("2400.00", "EUR"),
+        formula="2 × 1,200.00",
+        source={"order": "SO-7", "po": "PO-ACME-991"},
+        supply="goods",
+    )
+    add_pending_charges(books.uow(), books.clock, Actor.system(), [order], origin="order", origin_ref="SO-7")
+    run_bill_run(books.uow(), books.clock, Actor.system(), "2026-05")
+    result = prepare_invoices(books.uow(), books.clock, ANN)
+    with books.uow() as uow:
+        [invoice] = [d for d in uow.invoices.many(result.document_ids) if d.contract_numbers == ["SO-7"]]
+    assert invoice.buyer_reference == "PO-ACME-991"
+    assert invoice.approval_reason == ""  # below the threshold, and an order is no contract's first invoice

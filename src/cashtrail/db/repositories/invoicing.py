@@ -169,15 +169,13 @@ class SqlInvoiceRepository:
                 charges[r.draft_invoice_id].append(charge_from_row(r))
         return [(row.id, row.customer_number, row.currency, charges[row.id]) for row in drafts]
 
-    def contract_po_numbers(self, numbers: Iterable[str]) -> dict[str, str]:
-        """The customer's purchase-order number of each contract that has one."""
-        found: dict[str, str] = {}
+    def contract_references(self, numbers: Iterable[str]) -> dict[str, str | None]:
+        """Every stored contract among ``numbers`` with the customer's purchase-order number (None without one)."""
+        found: dict[str, str | None] = {}
         c = bt.contracts.c
         for chunk in chunks(sorted(set(numbers))):
-            rows = self.session.execute(
-                select(c.number, c.po_number).where(c.number.in_(chunk), c.po_number.is_not(None))
-            )
-            found.update({n: p for n, p in rows if p})
+            rows = self.session.execute(select(c.number, c.po_number).where(c.number.in_(chunk)))
+            found.update({n: p or None for n, p in rows})
         return found
 
     def summaries(self, filters: InvoiceFilter, *, after_id: int | None, limit: int) -> list[InvoiceSummary]:
