@@ -147,7 +147,7 @@ def reverse_applied(uow: UnitOfWork, clock: Clock, actor: Actor, match: CashMatc
         uow.ledger.save_open_amount(debit, day)
         uow.ledger.save_open_amount(credit, day)
         assert application.id is not None
-        uow.ledger.mark_reversed(application.id, at=clock.now(), by=actor.username, reason=reason)
+        uow.ledger.mark_reversed(application.id, at=clock.now(), on=day, by=actor.username, reason=reason)
     for item in uow.ledger.items_of_match(match.id):
         current = items.get(item.id or 0, item)
         if current.remaining != current.amount:

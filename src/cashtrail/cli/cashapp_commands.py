@@ -2,7 +2,7 @@
 
 ``match`` applies what is sure and lists the rest; ``suggestions`` and ``suspense`` show the worklists; ``accept``,
 ``reject``, ``apply`` (change, split or apply from suspense) and ``reverse`` decide; ``ledger`` checks the ledger's
-invariants; ``aging`` and ``account`` print the aging and a customer's statement of account as of a date.
+invariants (``cashtrail ar statement|aging`` print statements of account and the aging as of a date).
 Exit codes follow ``cli.context``.
 """
 

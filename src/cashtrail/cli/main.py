@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "imports",
     "cashapp",
     "cashapp_commands",
+    "receivables",
     "jobs",
     "demo",
 )

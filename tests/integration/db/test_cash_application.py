@@ -44,6 +44,11 @@ def _invoice(app, customer: str, amount: str, day: date):
 
 @pytest.fixture
 def books(app):
+    return cash_books(app)
+
+
+def cash_books(app):
+    """Three customers with five issued invoices (a, b of C1; c, d of C2; e of C3) in April 2026."""
     factories.legal_entity(app, code="BE01", country="BE", default=True)
     factories.customer(app, number="C1", iban="BE71096123456769")
     factories.customer(app, number="C2", legal_name="Liftwerk Janssens BV", vat_number=None)

@@ -9,10 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from cashtrail.db import ledger_tables as lt
 from cashtrail.db.repositories.billing import chunks
+from cashtrail.db.tables import customers as customers_table
+from cashtrail.ledger.as_of import ApplicationRecord, ItemRecord
 from cashtrail.ledger.model import Account, Application, ItemKind, JournalEntry, OpenItem, Posting
 from cashtrail.money import Money
 
@@ -174,13 +176,46 @@ class SqlLedgerRepository:
             for r in self.session.execute(query.order_by(t.id))
         ]
 
-    def mark_reversed(self, application_id: int, *, at: datetime, by: str, reason: str) -> None:
+    def mark_reversed(self, application_id: int, *, at: datetime, on: date, by: str, reason: str) -> None:
         t = lt.item_applications.c
         self.session.execute(
             update(lt.item_applications)
             .where(t.id == application_id)
-            .values(reversed_at=at, reversed_by=by, reversal_reason=reason)
+            .values(reversed_at=at, reversed_on=on, reversed_by=by, reversal_reason=reason)
         )
+
+    def history_until(
+        self, as_of: date, *, customer_number: str | None = None
+    ) -> tuple[list[ItemRecord], list[ApplicationRecord]]:
+        """Every item dated on or before ``as_of`` (not cancelled by then) and every application made by then, in
+        two set-based queries (the customer's only, when given); sums happen in Python (exact on SQLite, D-002)."""
+        o, a, c = lt.open_items.c, lt.item_applications.c, customers_table.c
+        items_query = (
+            select(o.id, o.customer_number, o.kind, o.reference, o.currency, o.amount, o.document_date, o.due_date,
+                   c.country, c.legal_name)
+            .outerjoin(customers_table, c.number == o.customer_number)
+            .where(o.document_date <= as_of, (o.cancelled_on.is_(None)) | (o.cancelled_on > as_of))
+            .order_by(o.customer_number, o.due_date, o.id)
+        )  # fmt: skip
+        debit = aliased(lt.open_items)
+        apps_query = select(a.debit_item_id, a.credit_item_id, a.amount, a.applied_on).where(
+            a.applied_on <= as_of, (a.reversed_on.is_(None)) | (a.reversed_on > as_of)
+        )
+        if customer_number is not None:
+            items_query = items_query.where(o.customer_number == customer_number)
+            apps_query = apps_query.join(debit, debit.c.id == a.debit_item_id).where(
+                debit.c.customer_number == customer_number
+            )
+        items = [
+            ItemRecord(r.id, r.customer_number, r.kind, r.reference, Money(r.amount, r.currency), r.document_date,
+                       r.due_date, r.country or "", r.legal_name or "")
+            for r in self.session.execute(items_query)
+        ]  # fmt: skip
+        applications = [
+            ApplicationRecord(r.debit_item_id, r.credit_item_id, r.amount, r.applied_on)
+            for r in self.session.execute(apps_query)
+        ]
+        return items, applications
 
     def items_of_match(self, match_id: int) -> list[OpenItem]:
         return self._items(lt.open_items.c.cash_match_id == match_id)
