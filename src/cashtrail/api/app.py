@@ -18,6 +18,7 @@ from cashtrail.api.problems import install_problem_handlers
 from cashtrail.api.routers import (
     audit,
     billing,
+    cashapp,
     contracts,
     customers,
     invoicing,
@@ -50,7 +51,7 @@ def create_api(app: App) -> FastAPI:
     )
     api.state.cashtrail = app
     install_problem_handlers(api)
-    for module in (me, customers, payment_terms, products, price_lists, contracts, audit, billing, invoicing):
+    for module in (me, customers, payment_terms, products, price_lists, contracts, audit, billing, invoicing, cashapp):
         api.include_router(module.router)
     _document_problems(api)
     _serve_docs(api)

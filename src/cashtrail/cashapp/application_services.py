@@ -5,7 +5,7 @@ its confidence reaches the policy's threshold, and otherwise leaves a suggestion
 suspense. A person accepts a suggestion as it is, changes or splits it (:func:`apply_receipt` with their own lines),
 or rejects it; a receipt in suspense is applied the same way. Every applied match teaches the remitter's IBAN; every
 decision is audited; :func:`reverse_match` undoes an application with reversing entries and puts the receipt back
-in suspense. Each use case is one transaction.
+in suspense. Each use case is one transaction. The worklists and a bank entry's detail are read in ``queries``.
 """
 
 from __future__ import annotations
@@ -292,19 +292,3 @@ def _summary(cash: CashMatch) -> dict[str, object]:
         "items": ", ".join(f"{x.number} {x.amount}" for x in cash.lines),
         "remainder": None if cash.remainder is None else f"{cash.remainder_kind} {cash.remainder}",
     }
-
-
-def worklist(
-    uow: UnitOfWork, actor: Actor, status: MatchStatus, *, limit: int = 200
-) -> list[tuple[CashMatch, BankReceipt]]:
-    """Suggestions (or other decisions) with their receipts, oldest first."""
-    actor.require(Permission.AR_READ)
-    with uow:
-        return uow.cash.matches(status, limit=limit)
-
-
-def suspense(uow: UnitOfWork, actor: Actor, *, limit: int = 200) -> list[BankReceipt]:
-    """Receipts nobody could identify (or whose suggestion was rejected or reversed), oldest first."""
-    actor.require(Permission.AR_READ)
-    with uow:
-        return uow.cash.receipts(ReceiptStatus.SUSPENSE, limit=limit)

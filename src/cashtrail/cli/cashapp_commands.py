@@ -18,11 +18,10 @@ from cashtrail.cashapp.application_services import (
     reject_suggestion,
     reverse_match,
     run_matching,
-    suspense,
-    worklist,
 )
 from cashtrail.cashapp.matching import Policy
 from cashtrail.cashapp.model import CashMatch, MatchStatus
+from cashtrail.cashapp.queries import suspense, worklist
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
 from cashtrail.ledger.checks import ledger_problems
 from cashtrail.money import Money

@@ -16,10 +16,9 @@ from cashtrail.cashapp.application_services import (
     reject_suggestion,
     reverse_match,
     run_matching,
-    suspense,
-    worklist,
 )
 from cashtrail.cashapp.model import MatchStatus
+from cashtrail.cashapp.queries import suspense, worklist
 from cashtrail.cashapp.services import import_statements
 from cashtrail.errors import InvalidState, PermissionDenied
 from cashtrail.files.statements import detect_and_parse

@@ -11,7 +11,8 @@ import pytest
 
 from cashtrail.analytics.account_statement import bucket_scheme
 from cashtrail.analytics.receivables import book_aging, statement_of_account
-from cashtrail.cashapp.application_services import apply_receipt, reverse_match, run_matching, suspense
+from cashtrail.cashapp.application_services import apply_receipt, reverse_match, run_matching
+from cashtrail.cashapp.queries import suspense
 from cashtrail.errors import NotFound, PermissionDenied, ValidationFailed
 from cashtrail.identity.model import Actor
 from cashtrail.ledger.model import Account

@@ -15,7 +15,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from cashtrail.cashapp.book import Book, OpenItem, compact
-from cashtrail.cashapp.model import BankReceipt, CashMatch, Line, MatchStatus, ReceiptStatus
+from cashtrail.cashapp.model import BankReceipt, CashMatch, EntryDetail, Line, MatchStatus, ReceiptStatus
 from cashtrail.db import cashapp_tables as ct
 from cashtrail.db import ledger_tables as lt
 from cashtrail.db import tables as t
@@ -127,20 +127,48 @@ class SqlCashRepository:
         row = self.session.execute(select(ct.cash_matches).where(ct.cash_matches.c.id == match_id)).first()
         return None if row is None else _match(row)
 
-    def matches(self, status: MatchStatus, *, limit: int = 200) -> list[tuple[CashMatch, BankReceipt]]:
-        """Decisions in ``status`` with their receipts, oldest receipt first."""
+    def matches(
+        self, status: MatchStatus, *, after_id: int | None = None, limit: int = 200
+    ) -> list[tuple[CashMatch, BankReceipt]]:
+        """Decisions in ``status`` with their receipts, in the order they were made (keyset on the match id)."""
         m, e = ct.cash_matches.c, ct.bank_entries.c
-        query = (
-            select(ct.cash_matches)
-            .join(ct.bank_entries, e.id == m.bank_entry_id)
-            .where(m.status == status.value)
-            .order_by(e.booking_date, m.id)
-            .limit(limit)
-        )
+        query = select(ct.cash_matches).where(m.status == status.value).order_by(m.id).limit(limit)
+        if after_id is not None:
+            query = query.where(m.id > after_id)
         found = [_match(r) for r in self.session.execute(query)]
         ids = [x.bank_entry_id for x in found]
         entries = {r.id: _receipt(r) for r in self.session.execute(select(ct.bank_entries).where(e.id.in_(ids)))}
         return [(x, entries[x.bank_entry_id]) for x in found]
+
+    def receipts_page(self, status: ReceiptStatus, *, after_id: int | None, limit: int) -> list[BankReceipt]:
+        """Entries in ``status`` in entry order (keyset on the entry id)."""
+        e = ct.bank_entries.c
+        query = select(ct.bank_entries).where(e.status == status.value).order_by(e.id).limit(limit)
+        if after_id is not None:
+            query = query.where(e.id > after_id)
+        return [_receipt(r) for r in self.session.execute(query)]
+
+    def entry_detail(self, entry_id: int) -> EntryDetail | None:
+        """A bank entry as sent, with the statement file it came in and its decisions, newest first."""
+        e, s, m = ct.bank_entries.c, ct.bank_statements.c, ct.cash_matches.c
+        row = self.session.execute(
+            select(ct.bank_entries, s.file_name, s.statement_id.label("statement_ref"))
+            .join(ct.bank_statements, s.id == e.statement_id)
+            .where(e.id == entry_id)
+        ).first()
+        if row is None:
+            return None
+        matches = [
+            _match(r)
+            for r in self.session.execute(
+                select(ct.cash_matches).where(m.bank_entry_id == entry_id).order_by(m.id.desc())
+            )
+        ]
+        references = [{k: x.get(k) for k in ("type", "value", "raw")} for x in row.structured_references or []]
+        return EntryDetail(
+            _receipt(row), row.value_date, row.remittance or "", references, row.end_to_end_id,
+            row.counterparty_bic, f"{row.statement_ref or '?'} ({row.file_name})", matches,
+        )  # fmt: skip
 
     def latest_match(self, entry_id: int) -> CashMatch | None:
         m = ct.cash_matches.c
