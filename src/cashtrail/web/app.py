@@ -17,7 +17,7 @@ from cashtrail import __version__
 from cashtrail.bootstrap import App
 from cashtrail.web.assets import INSTALL_HINT, STATIC_DIR, missing_vendor_files
 from cashtrail.web.errors import install_error_pages
-from cashtrail.web.routes import auth, billing, customers, home, invoicing
+from cashtrail.web.routes import auth, billing, cashapp, customers, home, invoicing, receivables
 from cashtrail.web.security import signed_in_user, verify_csrf
 from cashtrail.web.templating import make_templates
 
@@ -25,7 +25,14 @@ logger = logging.getLogger("cashtrail.web")
 
 SESSION_COOKIE = "cashtrail_session"
 SESSION_IDLE_SECONDS = 8 * 60 * 60  # the cookie is re-signed on every response, so this is an idle timeout
-PROTECTED_ROUTERS: tuple[APIRouter, ...] = (home.router, customers.router, billing.router, invoicing.router)
+PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
+    home.router,
+    customers.router,
+    billing.router,
+    invoicing.router,
+    cashapp.router,
+    receivables.router,
+)
 
 
 def create_web(app: App) -> FastAPI:
