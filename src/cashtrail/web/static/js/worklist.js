@@ -19,12 +19,14 @@
 
   function select(index) {
     var list = rows();
+    table.querySelectorAll("tbody tr.is-current").forEach(function (row) {
+      row.classList.remove("is-current");  // hidden rows too, so one row at most is current
+      row.setAttribute("aria-selected", "false");
+    });
     if (!list.length) { current = -1; return; }
     current = Math.max(0, Math.min(index, list.length - 1));
-    list.forEach(function (row, k) {
-      row.classList.toggle("is-current", k === current);
-      row.setAttribute("aria-selected", k === current ? "true" : "false");
-    });
+    list[current].classList.add("is-current");
+    list[current].setAttribute("aria-selected", "true");
     list[current].focus({ preventScroll: true });
     list[current].scrollIntoView({ block: "nearest" });
   }
