@@ -24,7 +24,7 @@ from datetime import date
 
 from cashtrail.analytics.aging import Aging, Bucket, BucketScheme, OpenItem, age_items, days_past_due
 from cashtrail.errors import FieldError, ValidationFailed
-from cashtrail.ledger.as_of import OpenOnDate
+from cashtrail.ledger.as_of import OpenOnDate, amount_text
 from cashtrail.money import Money, total
 
 
@@ -98,15 +98,15 @@ class AccountStatement:
             "customer_name": self.customer_name,
             "as_of": self.as_of.isoformat(),
             "currency": self.currency,
-            "balance": str(self.balance.amount),
-            "overdue": str(self.overdue.amount),
+            "balance": amount_text(self.balance),
+            "overdue": amount_text(self.overdue),
             "items": [
                 {"number": i.number, "kind": i.kind, "issue_date": i.issue_date.isoformat(),
-                 "due_date": i.due_date.isoformat(), "original": str(i.original.amount), "open": str(i.open.amount),
+                 "due_date": i.due_date.isoformat(), "original": amount_text(i.original), "open": amount_text(i.open),
                  "days_overdue": self.days_overdue(i)}
                 for i in self.items
             ],
-            "aging": {label: str(aging.amount(self.currency, label).amount) for label in self.scheme.labels},
+            "aging": {label: amount_text(aging.amount(self.currency, label)) for label in self.scheme.labels},
         }  # fmt: skip
 
 
@@ -146,9 +146,9 @@ class AgingRow:
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-friendly form (amounts as strings)."""
-        buckets = {label: str(m.amount) for label, m in self.buckets.items()}
+        buckets = {label: amount_text(m) for label, m in self.buckets.items()}
         return {"group": self.group, "name": self.name, "currency": self.currency, "buckets": buckets,
-                "total": str(self.total.amount)}  # fmt: skip
+                "total": amount_text(self.total)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -164,8 +164,8 @@ class AgingReport:
     def as_dict(self) -> dict[str, object]:
         """A JSON-friendly form (amounts as strings)."""
         totals = {
-            c: {label: str(self.totals.amount(c, label).amount) for label in self.scheme.labels}
-            | {"total": str(self.totals.total(c).amount)}
+            c: {label: amount_text(self.totals.amount(c, label)) for label in self.scheme.labels}
+            | {"total": amount_text(self.totals.total(c))}
             for c in self.totals.currencies
         }
         return {"as_of": self.as_of.isoformat(), "by": self.by, "buckets": list(self.scheme.labels),

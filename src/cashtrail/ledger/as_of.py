@@ -65,6 +65,16 @@ class OpenOnDate:
         return self.item.reference
 
 
+def amount_text(money: Money) -> str:
+    """The amount as text with the currency's minor-unit decimals when no digit is lost (columns store 4).
+
+    >>> amount_text(Money.of("40.0000", "EUR")), amount_text(Money.of("0.1234", "EUR"))
+    ('40.00', '0.1234')
+    """
+    rounded = money.rounded()
+    return str((rounded if rounded == money else money).amount)
+
+
 def open_as_of(items: Sequence[ItemRecord], applications: Iterable[ApplicationRecord], as_of: date) -> list[OpenOnDate]:
     """The items open on ``as_of`` (in the given order), each with its open amount on that date.
 
