@@ -94,9 +94,14 @@ def run_matching(
         report.ignored = uow.cash.ignore_non_receipts()
         receipts = uow.cash.receipts(ReceiptStatus.UNMATCHED, limit=limit)
         book = uow.cash.book()
-        used: dict[int, Money] = {}
-        for receipt in receipts:
-            _match_one(uow, clock, actor, receipt, book, policy, used, report)
+        # Set-based: the items the book names and the receipts already booked are read once; every write of the
+        # run is held back and sent in bulk when the loop ends (never a query per receipt).
+        with uow.ledger.deferred(), uow.cash.deferred():
+            uow.ledger.items([i.id for items in book.items.values() for i in items if i.id is not None])
+            posted = uow.ledger.existing_sources("bank_entry", "receipt", [str(r.entry_id) for r in receipts])
+            used: dict[int, Money] = {}
+            for receipt in receipts:
+                _match_one(uow, clock, actor, receipt, book, policy, used, report, posted)
         record(uow, clock, actor, "cash.matching_run", "cash_matching", clock.now().isoformat(), after=report.as_dict())
         uow.commit()
     return report
@@ -111,9 +116,10 @@ def _match_one(
     policy: Policy,
     used: dict[int, Money],
     report: MatchRunReport,
+    posted: set[str],
 ) -> None:
     report.receipts += 1
-    post_receipt(uow, clock, actor, receipt)
+    post_receipt(uow, clock, actor, receipt, posted=posted)
     proposal = match(receipt.payment(), book, policy)
     cash = to_match(receipt, proposal, book, policy, actor, clock)
     if cash.automatic and not _still_open(cash, book, used):
