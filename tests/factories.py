@@ -14,7 +14,7 @@ from cashtrail.catalog.model import Product
 from cashtrail.contracts.model import Contract
 from cashtrail.identity.model import Actor, User
 from cashtrail.identity.services import create_user
-from cashtrail.invoicing.snapshot import DocumentSnapshot
+from cashtrail.invoicing.snapshot import DocumentSnapshot, PartySnapshot
 from cashtrail.parties.model import Address, Contact, Customer, PaymentTerms
 from cashtrail.parties.services import define_payment_terms, register_customer
 
@@ -216,6 +216,95 @@ def lift_contract(
     )
 
 
+# The seller as each supported seller country would print it: valid VAT, registration and IBAN of that country.
+_SELLERS: dict[str, dict[str, str | None]] = {
+    "BE": {
+        "name": "Cashtrail Demo Services SA",
+        "street": "Rue de la Loi 16", "postal": "1000", "city": "Bruxelles",
+        "vat": "BE0202239951", "company_id": "0202239951", "scheme": "0208",
+        "iban": "BE68539007547034", "bic": "GKCCBEBB", "legal": "SA, RPM Bruxelles",
+    },
+    "FR": {
+        "name": "Cashtrail Démo Services SAS",
+        "street": "12 rue de Rivoli", "postal": "75004", "city": "Paris",
+        "vat": "FR40303265045", "company_id": "303265045", "scheme": "0002",
+        "iban": "FR1420041010050500013M02606", "bic": "PSSTFRPPPAR",
+        "legal": "SAS au capital de 50 000 €, RCS Paris 303 265 045",
+    },
+    "NL": {
+        "name": "Cashtrail Demo Services B.V.",
+        "street": "Damrak 1", "postal": "1012 LG", "city": "Amsterdam",
+        "vat": "NL004495445B01", "company_id": "34123456", "scheme": "0106",
+        "iban": "NL91ABNA0417164300", "bic": "ABNANL2A", "legal": None,
+    },
+    "ES": {
+        "name": "Cashtrail Demo Servicios S.L.",
+        "street": "Calle de Alcalá 1", "postal": "28014", "city": "Madrid",
+        "vat": "ESB58378431", "company_id": "B58378431", "scheme": None,
+        "iban": "ES9121000418450200051332", "bic": "CAIXESBBXXX",
+        "legal": "Registro Mercantil de Madrid, tomo 1234, folio 56, hoja M-78901",
+    },
+    "DE": {
+        "name": "Cashtrail Demo Services GmbH",
+        "street": "Unter den Linden 1", "postal": "10117", "city": "Berlin",
+        "vat": "DE136695976", "company_id": "HRB 123456", "scheme": None,
+        "iban": "DE89370400440532013000", "bic": "COBADEFFXXX", "legal": "Amtsgericht Berlin-Charlottenburg HRB 123456",
+    },
+}  # fmt: skip
+_BUYER_ADDRESSES = {
+    "BE": ("Meir 1", "2000", "Antwerpen"),
+    "FR": ("8 rue de la République", "69002", "Lyon"),
+    "NL": ("Coolsingel 40", "3011 AD", "Rotterdam"),
+    "ES": ("Passeig de Gràcia 10", "08007", "Barcelona"),
+    "DE": ("Königsallee 1", "40212", "Düsseldorf"),
+    "US": ("350 Fifth Avenue", "10118", "New York"),
+    "CH": ("Bahnhofstrasse 1", "8001", "Zürich"),
+}
+# Peppol electronic-address schemes (EAS) for a buyer known by its VAT number.
+_VAT_EAS = {"BE": "0208", "FR": "9957", "NL": "9944", "ES": "9920", "DE": "9930", "IT": "0211", "AT": "9914"}
+
+
+def _seller_snapshot(country: str) -> PartySnapshot:
+    from cashtrail.invoicing.snapshot import PartySnapshot, PostalAddress
+
+    s = _SELLERS.get(country, _SELLERS["BE"])
+    return PartySnapshot(
+        name=str(s["name"]),
+        address=PostalAddress(str(s["street"]), str(s["postal"]), str(s["city"]), country),
+        vat_number=s["vat"],
+        company_id=s["company_id"],
+        company_id_scheme=s["scheme"],
+        endpoint=str(s["vat"])[2:] if country == "BE" else s["vat"],
+        endpoint_scheme=_VAT_EAS[country],
+        email="billing@demo.cashtrail.dev",
+        phone="+32 2 555 01 00",
+        number=f"{country}01",
+        iban=s["iban"],
+        bic=s["bic"],
+        legal_info=s["legal"],
+    )
+
+
+def _buyer_snapshot(country: str, vat: str | None, company_id: str | None) -> PartySnapshot:
+    from cashtrail.invoicing.snapshot import PartySnapshot, PostalAddress
+
+    street, postal, city = _BUYER_ADDRESSES.get(country, ("Main Street 1", "1000", "Capital"))
+    vat_country = vat[:2] if vat else ""
+    endpoint_scheme = _VAT_EAS.get(vat_country, "EM") if vat else "EM"
+    endpoint = (vat[2:] if vat_country == "BE" else vat) if vat and endpoint_scheme != "EM" else "billing@acme.example"
+    return PartySnapshot(
+        name="Acme Lifts NV",
+        address=PostalAddress(street, postal, city, country),
+        vat_number=vat,
+        company_id=company_id,
+        company_id_scheme="0106" if company_id and country == "NL" else None,
+        endpoint=endpoint,
+        endpoint_scheme=endpoint_scheme,
+        email="billing@acme.example",
+        number="C0001",
+    )
+
+
 def document_snapshot(
     *,
     kind: str = "invoice",
@@ -231,50 +320,37 @@ def document_snapshot(
     number: str = "INV-BE-2026-000001",
     issue_date: date = date(2026, 4, 30),
     currency: str = "EUR",
+    buyer_company_id: str | None = None,
+    supply: str = "services",
 ) -> DocumentSnapshot:
-    """A reconciling invoice or credit note snapshot; ``lines`` are (description, quantity, unit price, category)."""
+    """A reconciling invoice or credit note snapshot; ``lines`` are (description, quantity, unit price, category).
+
+    The seller is a company of ``seller_country`` (valid VAT number, registration and IBAN of that country); a
+    Belgian seller's payment reference is an OGM, any other's an RF reference. ``supply`` is ``services`` or
+    ``goods`` (goods to an EU business are an intra-Community supply, to a non-EU buyer an export)."""
     from cashtrail.invoicing.references import ogm_reference, rf_reference
-    from cashtrail.invoicing.snapshot import Heading, PartySnapshot, PostalAddress, PrecedingInvoice, build_snapshot
-    from cashtrail.invoicing.tax import TaxContext, decide_vat
+    from cashtrail.invoicing.snapshot import Heading, PrecedingInvoice, build_snapshot
+    from cashtrail.invoicing.tax import SupplyKind, TaxContext, decide_vat
     from cashtrail.invoicing.totals import DocumentKind, Line, compute_totals
     from cashtrail.money import Money
 
-    context = TaxContext(seller_country, buyer_country, buyer_is_business=True, buyer_vat_number=buyer_vat)
+    context = TaxContext(
+        seller_country, buyer_country, buyer_is_business=True, buyer_vat_number=buyer_vat, supply=SupplyKind(supply)
+    )
     doc_lines = [
         Line(Decimal(q), Money.of(p, currency), decide_vat(context, cat, issue_date), d, item_id=f"ITEM-{i}")
         for i, (d, q, p, cat) in enumerate(lines, start=1)
     ]
     doc_kind = DocumentKind(kind)
     totals = compute_totals(doc_lines, currency=currency, kind=doc_kind)
-    reference = ogm_reference(int(number[-6:]) + 1000) if buyer_country == "BE" else rf_reference(number)
-    seller = PartySnapshot(
-        name="Cashtrail Demo Services SA",
-        address=PostalAddress("Rue de la Loi 16", "1000", "Bruxelles", seller_country),
-        vat_number="BE0202239951",
-        company_id="0202239951",
-        endpoint="0202239951",
-        endpoint_scheme="0208",
-        email="billing@demo.cashtrail.dev",
-        number="BE01",
-        iban="BE68539007547034",
-        bic="GKCCBEBB",
-    )
-    buyer = PartySnapshot(
-        name="Acme Lifts NV",
-        address=PostalAddress("Meir 1", "2000", "Antwerpen", buyer_country),
-        vat_number=buyer_vat,
-        endpoint=(buyer_vat or "billing@acme.example")[2:] if buyer_vat else "billing@acme.example",
-        endpoint_scheme="0208" if buyer_vat and buyer_vat.startswith("BE") else ("9957" if buyer_vat else "EM"),
-        email="billing@acme.example",
-        number="C0001",
-    )
+    reference = ogm_reference(int(number[-6:]) + 1000) if seller_country == "BE" else rf_reference(number)
     heading = Heading(
         number=number,
         issue_date=issue_date,
         due_date=date.fromordinal(issue_date.toordinal() + 30),
         language=language,
-        seller=seller,
-        buyer=buyer,
+        seller=_seller_snapshot(seller_country),
+        buyer=_buyer_snapshot(buyer_country, buyer_vat, buyer_company_id),
         payment_reference=reference.value,
         payment_reference_display=reference.formatted(),
         payment_terms="Net 30 days",
@@ -285,6 +361,81 @@ def document_snapshot(
         else None,
     )
     return build_snapshot(totals, heading)
+
+
+def seller_party(*, country: str = "BE") -> PartySnapshot:
+    """The factory seller of ``country`` (valid VAT number, registration and IBAN of that country)."""
+    return _seller_snapshot(country)
+
+
+def buyer_party(
+    *, country: str = "BE", vat: str | None = "BE0403170701", company_id: str | None = None
+) -> PartySnapshot:
+    """The factory buyer (Acme Lifts NV) at an address in ``country``."""
+    return _buyer_snapshot(country, vat, company_id)
+
+
+def progress_statement(
+    *,
+    currency: str = "EUR",
+    contract_value: str = "86400.00",
+    previous: Sequence[tuple[str, str, date, str]] = (
+        ("Down payment on order (30 %)", "INV-BE-2026-000101", date(2026, 2, 2), "25920.00"),
+        ("Machine room: new drive and controller installed", "INV-BE-2026-000188", date(2026, 3, 31), "21600.00"),
+    ),
+    current: tuple[str, str, date, str] = (
+        "Car and landing doors replaced, floors 0 to 6",
+        "INV-BE-2026-000245",
+        date(2026, 4, 30),
+        "17280.00",
+    ),
+    statement_date: date = date(2026, 4, 30),
+):
+    """A progress statement of a lift modernisation; stages are (description, invoice, date, net amount)."""
+    from cashtrail.invoicing.progress import ProgressStage, ProgressStatement
+    from cashtrail.money import Money
+
+    def stage(s: tuple[str, str, date, str]) -> ProgressStage:
+        return ProgressStage(s[0], s[1], s[2], Money.of(s[3], currency))
+
+    return ProgressStatement(
+        number="PS-LFT-00042-03",
+        statement_date=statement_date,
+        contract_number="MOD-00042",
+        contract_description="Modernisation of lift L-01 (Tower A): drive, controller, doors and car interior",
+        contract_value=Money.of(contract_value, currency),
+        previous=tuple(stage(s) for s in previous),
+        current=stage(current),
+    )
+
+
+def account_statement(
+    *,
+    currency: str = "EUR",
+    as_of: date = date(2026, 4, 30),
+    items: Sequence[tuple[str, str, date, date, str, str]] = (
+        ("INV-BE-2025-000912", "invoice", date(2025, 11, 28), date(2025, 12, 28), "1815.00", "1815.00"),
+        ("INV-BE-2026-000044", "invoice", date(2026, 1, 30), date(2026, 3, 1), "2420.00", "1210.00"),
+        ("INV-BE-2026-000131", "invoice", date(2026, 2, 27), date(2026, 3, 29), "605.00", "605.00"),
+        ("CN-BE-2026-000007", "credit_note", date(2026, 3, 12), date(2026, 3, 12), "-121.00", "-121.00"),
+        ("INV-BE-2026-000190", "invoice", date(2026, 3, 31), date(2026, 4, 30), "3025.00", "3025.00"),
+        ("PAY-2026-04-17-03", "payment", date(2026, 4, 17), date(2026, 4, 17), "-500.00", "-500.00"),
+        ("INV-BE-2026-000244", "invoice", date(2026, 4, 30), date(2026, 5, 30), "594.40", "594.40"),
+    ),
+):
+    """A statement of account; items are (number, kind, issue date, due date, original, open)."""
+    from cashtrail.invoicing.account_statement import AccountStatement, ItemKind, StatementItem
+    from cashtrail.money import Money
+
+    return AccountStatement(
+        customer_number="C0001",
+        as_of=as_of,
+        currency=currency,
+        items=tuple(
+            StatementItem(n, ItemKind(k), i, d, Money.of(o, currency), Money.of(p, currency))
+            for n, k, i, d, o, p in items
+        ),
+    )
 
 
 ENTITY_DATA = {

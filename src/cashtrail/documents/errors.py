@@ -22,3 +22,10 @@ class ValidatorUnavailable(InvalidState):
 
     code = "documents.validator_unavailable"
     title = "Validator unavailable"
+
+
+class PeppolRulesBroken(ValidationFailed):
+    """A document cannot be written as valid Peppol BIS 3.0 UBL; ``errors`` lists each rule broken (id, message)."""
+
+    code = "documents.peppol_rules_broken"
+    title = "Peppol rules broken"

@@ -24,7 +24,7 @@ from cashtrail.invoicing.numbering import format_number, payment_reference_for, 
 from cashtrail.invoicing.parties import buyer_party, seller_party
 from cashtrail.invoicing.prepare_services import rules_of
 from cashtrail.invoicing.snapshot import Heading, PrecedingInvoice, build_snapshot
-from cashtrail.invoicing.totals import DocumentKind
+from cashtrail.invoicing.totals import DocumentKind, InvoiceTotals
 from cashtrail.ledger.services import post_document
 from cashtrail.money import Money
 from cashtrail.parties.entities import LegalEntity
@@ -38,21 +38,47 @@ def issue_invoice(
     """Issue one draft: number, dates, reference, snapshot and ledger posting, all or nothing."""
     actor.require(Permission.INVOICES_ISSUE)
     with uow:
-        doc = _issue(uow, clock, actor, load(uow, invoice_id, for_update=True), issue_date)
+        doc = load(uow, invoice_id, for_update=True)
+        check_not_stopped(uow, doc)
+        _issue(uow, clock, actor, doc, issue_date, Parties())
         uow.commit()
         return doc
 
 
-def _issue(uow: UnitOfWork, clock: Clock, actor: Actor, doc: Document, issue_date: date | None) -> Document:
-    check_not_stopped(uow, doc)
-    entity, customer, terms = _parties(uow, doc)
+class Parties:
+    """The legal entities, customers and payment terms a batch of issues reads, each read once."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, LegalEntity] = {}
+        self.customers: dict[str, Customer] = {}
+        self.terms: dict[str, PaymentTerms] = {}
+
+    def of(self, uow: UnitOfWork, doc: Document) -> tuple[LegalEntity, Customer, PaymentTerms]:
+        """The document's seller, buyer and the buyer's payment terms."""
+        entity = self.entities.get(doc.legal_entity) or uow.legal_entities.get_by_code(doc.legal_entity)
+        customer = self.customers.get(doc.customer_number) or uow.customers.get_by_number(doc.customer_number)
+        if entity is None or customer is None:
+            raise NotFound("the document's legal entity or customer is gone", code="invoice.party_missing")
+        terms = self.terms.get(customer.payment_terms_code) or uow.payment_terms.get_by_code(
+            customer.payment_terms_code
+        )
+        if terms is None:
+            raise NotFound(f"payment terms {customer.payment_terms_code} not found", code="payment_terms.not_found")
+        self.entities[entity.code], self.customers[customer.number], self.terms[terms.code] = entity, customer, terms
+        return entity, customer, terms
+
+
+def _issue(
+    uow: UnitOfWork, clock: Clock, actor: Actor, doc: Document, issue_date: date | None, parties: Parties
+) -> Document:
+    entity, customer, terms = parties.of(uow, doc)
     day = issue_date or business_date(clock.now(), entity.timezone)
-    sequence, last = uow.number_series.allocate(entity.code, doc.kind, day.year, day)
-    if last is not None and day < last:
+    sequence, latest = uow.number_series.allocate(entity.code, doc.kind, day.year, day)
+    if latest > day:
         raise InvalidState(
-            f"the {doc.kind} series of {entity.code} already has a document dated {last}; numbers follow dates",
+            f"the {doc.kind} series of {entity.code} already has a document dated {latest}; numbers follow dates",
             code="invoice.issue_date_before_last",
-            last_issue_date=last.isoformat(),
+            last_issue_date=latest.isoformat(),
         )
     number = format_number(series_prefix(doc.kind), entity.code, day.year, sequence)
     assert doc.id is not None
@@ -66,22 +92,12 @@ def _issue(uow: UnitOfWork, clock: Clock, actor: Actor, doc: Document, issue_dat
         approval_needed=bool(doc.approval_reason),
     )
     doc.issued_at = clock.now()
-    doc.snapshot = build_snapshot(doc.totals(), _heading(uow, doc, entity, customer, terms, reference.formatted()))
+    totals = doc.totals()
+    doc.snapshot = build_snapshot(totals, _heading(uow, doc, entity, customer, terms, reference.formatted()))
     uow.invoices.save(doc)
-    _post(uow, clock, actor, doc)
+    _post(uow, clock, actor, doc, totals)
     record(uow, clock, actor, "invoice.issued", "invoice", doc.id, after={"number": number, "status": "issued"})
     return doc
-
-
-def _parties(uow: UnitOfWork, doc: Document) -> tuple[LegalEntity, Customer, PaymentTerms]:
-    entity = uow.legal_entities.get_by_code(doc.legal_entity)
-    customer = uow.customers.get_by_number(doc.customer_number)
-    if entity is None or customer is None:
-        raise NotFound("the document's legal entity or customer is gone", code="invoice.party_missing")
-    terms = uow.payment_terms.get_by_code(customer.payment_terms_code)
-    if terms is None:
-        raise NotFound(f"payment terms {customer.payment_terms_code} not found", code="payment_terms.not_found")
-    return entity, customer, terms
 
 
 def _heading(
@@ -111,8 +127,7 @@ def _heading(
     )
 
 
-def _post(uow: UnitOfWork, clock: Clock, actor: Actor, doc: Document) -> None:
-    totals = doc.totals()
+def _post(uow: UnitOfWork, clock: Clock, actor: Actor, doc: Document, totals: InvoiceTotals) -> None:
     nets: dict[str, Money] = defaultdict(lambda: Money.zero(doc.currency))
     for amounts in totals.lines:
         nets[amounts.line.category or "other"] += amounts.net
@@ -143,26 +158,53 @@ class IssueResult:
 
 
 def issue_ready(
-    uow: UnitOfWork, clock: Clock, actor: Actor, *, issue_date: date | None = None, limit: int | None = None
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    *,
+    issue_date: date | None = None,
+    limit: int | None = None,
+    batch: int = 100,
 ) -> IssueResult:
-    """Issue every draft that may be issued (approved, or needing no approval, and not stopped), each in its own
-    transaction; drafts that wait are listed with the reason."""
+    """Issue every draft that may be issued (approved, or needing no approval, and not stopped); drafts that wait
+    are listed with the reason. Drafts are issued ``batch`` at a time in one transaction, each in its own savepoint,
+    so a refused draft gives its number back without undoing the others."""
     actor.require(Permission.INVOICES_ISSUE)
     result = IssueResult()
+    parties = Parties()
     with uow:
         ids = uow.invoices.ids_with_status([Status.DRAFT, Status.APPROVED], limit=limit)
-    for invoice_id in ids:
-        try:
-            with uow:
-                doc = load(uow, invoice_id, for_update=True)
-                if doc.status == Status.DRAFT and doc.approval_reason:
-                    result.skipped.append((invoice_id, f"waits for approval: {doc.approval_reason}"))
+    for start in range(0, len(ids), batch):
+        with uow:
+            stops = uow.invoice_stops.active()
+            for doc in uow.invoices.many(ids[start : start + batch], for_update=True):
+                assert doc.id is not None
+                why = _waits(doc, stops)
+                if why:
+                    result.skipped.append((doc.id, why))
                     continue
-                result.issued.append(_issue(uow, clock, actor, doc, issue_date))
-                uow.commit()
-        except (InvalidState, ValidationFailed, NotFound) as exc:
-            result.skipped.append((invoice_id, str(exc)))
+                try:
+                    with uow.savepoint():
+                        result.issued.append(_issue(uow, clock, actor, doc, issue_date, parties))
+                except (InvalidState, ValidationFailed, NotFound) as exc:
+                    result.skipped.append((doc.id, str(exc)))
+            uow.commit()
     return result
+
+
+def _waits(doc: Document, stops: Sequence[dict[str, object]]) -> str:
+    """Why a draft cannot be issued now ("" when it can)."""
+    if doc.status not in (Status.DRAFT, Status.APPROVED):
+        return f"it is {doc.status}"
+    if doc.stopped_reason:
+        return f"stopped: {doc.stopped_reason}"
+    targets = {("customer", doc.customer_number), *(("contract", n) for n in doc.contract_numbers)}
+    stop = next((s for s in stops if (s["scope"], s["target"]) in targets), None)
+    if stop is not None:
+        return f"invoices of {stop['scope']} {stop['target']} are stopped: {stop['reason']}"
+    if doc.status == Status.DRAFT and doc.approval_reason:
+        return f"waits for approval: {doc.approval_reason}"
+    return ""
 
 
 def credit_invoice(

@@ -58,6 +58,8 @@ class PartySnapshot:
     number: str | None = None  # our customer number for the buyer; the legal-entity code for the seller
     iban: str | None = None  # the seller's account the customer pays to
     bic: str | None = None
+    company_id_scheme: str | None = None  # ISO 6523 ICD of ``company_id`` (0208 BE, 0106 NL KvK, 0002 FR SIREN)
+    legal_info: str | None = None  # BT-33, the seller's legal form, capital and register (e.g. "SA, RPM Bruxelles")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,8 @@ class DocumentSnapshot:
     mentions: tuple[str, ...] = ()  # legal mentions, already in ``language``
     notes: tuple[str, ...] = ()  # free notes printed under the lines (BT-22)
     version: int = field(default=SNAPSHOT_VERSION)
+    delivery_date: date | None = None  # BT-72, when goods were delivered (when it differs from the issue date)
+    delivery_address: PostalAddress | None = None  # BG-15, deliver-to address when not the buyer's
 
     def __post_init__(self) -> None:
         problems = reconciliation_problems(self)
@@ -193,10 +197,11 @@ _NESTED: dict[str, type] = {
     "buyer": PartySnapshot,
     "address": PostalAddress,
     "preceding": PrecedingInvoice,
+    "delivery_address": PostalAddress,
 }
 _SEQUENCES: dict[str, type] = {"lines": LineSnapshot, "vat_groups": VatGroupSnapshot}
 _DECIMALS = {"quantity", "unit_price", "net", "vat_rate", "rate", "taxable", "tax", "vat", "gross", "prepaid"}
-_DATES = {"issue_date", "due_date", "period_start", "period_end"}
+_DATES = {"issue_date", "due_date", "period_start", "period_end", "delivery_date"}
 
 
 def _decode(cls: type[Any], data: dict[str, Any]) -> Any:

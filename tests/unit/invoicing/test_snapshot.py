@@ -48,3 +48,21 @@ def test_a_credit_note_snapshot_must_name_the_invoice_it_corrects() -> None:
     assert credit.preceding is not None
     with pytest.raises(InvalidState):
         replace(credit, preceding=None)
+
+
+def test_the_optional_delivery_and_legal_fields_round_trip_through_json() -> None:
+    from datetime import date
+
+    from cashtrail.invoicing.snapshot import PostalAddress
+
+    snapshot = document_snapshot(seller_country="FR", buyer_country="FR", buyer_vat="FR40303265045")
+    delivered = replace(
+        snapshot,
+        delivery_date=date(2026, 4, 21),
+        delivery_address=PostalAddress("Quai 3", "69007", "Lyon", "FR", line2="Dock B"),
+    )
+    stored = json.loads(json.dumps(delivered.to_json()))
+
+    assert DocumentSnapshot.from_json(stored) == delivered
+    assert delivered.seller.company_id_scheme == "0002"
+    assert delivered.seller.legal_info

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -99,10 +99,12 @@ class SqlInvoiceRepository:
         row = self.session.execute(select(it.invoices).where(it.invoices.c.number == number)).mappings().first()
         return None if row is None else self._load([row])[0]
 
-    def many(self, ids: Sequence[int]) -> list[Document]:
+    def many(self, ids: Sequence[int], *, for_update: bool = False) -> list[Document]:
         found: list[Document] = []
+        lock = for_update and self.session.get_bind().dialect.name == "postgresql"
         for chunk in chunks(sorted(set(ids))):
-            rows = self.session.execute(select(it.invoices).where(it.invoices.c.id.in_(chunk))).mappings().all()
+            query = select(it.invoices).where(it.invoices.c.id.in_(chunk)).order_by(it.invoices.c.id)
+            rows = self.session.execute(query.with_for_update() if lock else query).mappings().all()
             found += self._load(rows)
         return found
 
@@ -199,23 +201,30 @@ class SqlNumberSeriesRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def allocate(self, entity: str, kind: str, year: int, issue_date: date) -> tuple[int, date | None]:
-        """The next value of the series and the last issue date before this one (None for the first)."""
+    def allocate(self, entity: str, kind: str, year: int, issue_date: date) -> tuple[int, date]:
+        """The next value of the series and its latest issue date after this allocation (later than
+        ``issue_date`` exactly when an earlier document of the series is dated after it). One locking UPDATE; the
+        series row is created on its first use."""
         t = it.number_series.c
-        dialect = self.session.get_bind().dialect.name
-        create = (pg_insert if dialect == "postgresql" else sqlite_insert)(it.number_series).values(
-            legal_entity=entity, kind=kind, year=year, last_value=0
-        )
-        self.session.execute(create.on_conflict_do_nothing(index_elements=["legal_entity", "kind", "year"]))
         where = and_(t.legal_entity == entity, t.kind == kind, t.year == year)
-        value, previous = self.session.execute(
+        bump = (
             update(it.number_series)
             .where(where)
-            .values(last_value=t.last_value + 1)
+            .values(
+                last_value=t.last_value + 1,
+                last_issue_date=case((t.last_issue_date > issue_date, t.last_issue_date), else_=issue_date),
+            )
             .returning(t.last_value, t.last_issue_date)
-        ).one()
-        self.session.execute(update(it.number_series).where(where).values(last_issue_date=issue_date))
-        return int(value), previous
+        )
+        row = self.session.execute(bump).first()
+        if row is None:
+            dialect = self.session.get_bind().dialect.name
+            create = (pg_insert if dialect == "postgresql" else sqlite_insert)(it.number_series).values(
+                legal_entity=entity, kind=kind, year=year, last_value=0
+            )
+            self.session.execute(create.on_conflict_do_nothing(index_elements=["legal_entity", "kind", "year"]))
+            row = self.session.execute(bump).one()
+        return int(row[0]), row[1]
 
 
 class SqlInvoiceStopRepository:
@@ -273,8 +282,12 @@ def _conditions(filters: InvoiceFilter) -> list[Any]:
 
 
 def _header(doc: Document) -> dict[str, Any]:
-    totals = doc.totals() if doc.lines else None
     zero = Decimal(0)
+    if doc.snapshot is not None:  # issued: the frozen totals, without computing them again
+        net, vat, gross = doc.snapshot.net, doc.snapshot.vat, doc.snapshot.gross
+    else:
+        totals = doc.totals() if doc.lines else None
+        net, vat, gross = (totals.net.amount, totals.vat.amount, totals.gross.amount) if totals else (zero,) * 3
     return {
         "kind": doc.kind,
         "status": doc.status,
@@ -300,9 +313,9 @@ def _header(doc: Document) -> dict[str, Any]:
         "sent_at": doc.sent_at,
         "credits_id": doc.credits_id,
         "reason": doc.reason,
-        "net": totals.net.amount if totals else zero,
-        "vat": totals.vat.amount if totals else zero,
-        "gross": totals.gross.amount if totals else zero,
+        "net": net,
+        "vat": vat,
+        "gross": gross,
         "snapshot": doc.snapshot.to_json() if doc.snapshot else None,
     }
 
