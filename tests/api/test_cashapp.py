@@ -148,6 +148,10 @@ def test_statement_of_account_and_aging_as_of_a_date(app, client):
     ).json()
     assert aging["buckets"] == ["current", "1-30", "31-60", "61+"]
     assert [(r["group"], r["total"]) for r in aging["rows"]] == [("BE", "2117.50")]
+    pdf = client.get("/v1/ar/customers/C1/statement.pdf", params={"as_of": "2026-05-09"}, headers=cora)
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     unknown = client.get("/v1/ar/customers/NOPE/statement", headers=cora)
     assert_problem(unknown, status=404, code="customer.not_found")
     bad = client.get("/v1/ar/aging", params={"buckets": "60,30"}, headers=cora)

@@ -140,4 +140,7 @@ def test_aging_and_statement_pages_with_exports(app, cora):
     export = client.get("/ar/statement.xlsx", params={"customer": "C2", "as_of": "2026-05-09"})
     rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in rows] == [inv["c"].number, inv["d"].number]
+    assert "/ar/statement.pdf?customer=C2" in statement.text
+    pdf = client.get("/ar/statement.pdf", params={"customer": "C2", "as_of": "2026-05-09"})
+    assert pdf.content.startswith(b"%PDF")
     assert client.get("/ar/statement", params={"customer": "NOPE"}).status_code == 404

@@ -41,6 +41,7 @@ class ItemRecord:
     due_date: date
     country: str = ""
     customer_name: str = ""
+    entity: str = ""  # the legal entity that issued it
 
 
 @dataclass(frozen=True, slots=True)

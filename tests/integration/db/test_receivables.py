@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from cashtrail.analytics.account_statement import bucket_scheme
-from cashtrail.analytics.receivables import book_aging, statement_of_account
+from cashtrail.analytics.receivables import book_aging, printable_statement, statement_of_account
 from cashtrail.cashapp.application_services import apply_receipt, reverse_match, run_matching
 from cashtrail.cashapp.queries import suspense
 from cashtrail.errors import NotFound, PermissionDenied, ValidationFailed
@@ -111,3 +111,18 @@ def test_bad_requests_are_refused_with_typed_errors(books):
         bucket_scheme("60,30")
     with pytest.raises(ValidationFailed):
         bucket_scheme("thirty")
+
+
+def test_a_statement_becomes_the_documents_statement_with_payments_on_account_as_credits(books):
+    app, inv = books
+    _import(app, _statement([("700.00", "TX1", "Someone", "", inv["c"].payment_reference, "")]))  # 95.00 over
+    run_matching(app.uow(), app.clock, COL)
+    printable = printable_statement(app.uow(), COL, "C2", date(2026, 5, 31))
+    doc = printable.statement
+    assert [(i.number, i.kind.value, i.open.amount) for i in doc.items] == [
+        (inv["d"].number, "invoice", Decimal("1210.00")),
+        (doc.items[1].number, "payment", Decimal("-95.00")),
+    ]
+    assert doc.balance == Money.of("1115.00", "EUR")
+    assert printable.buyer.name == "Liftwerk Janssens BV"
+    assert printable.seller.number == "BE01"

@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, File, Header, Path, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from cashtrail.analytics.account_statement import bucket_scheme
-from cashtrail.analytics.receivables import book_aging, statement_of_account
+from cashtrail.analytics.receivables import book_aging, printable_statement, statement_of_account
 from cashtrail.api.deps import CashtrailApp, CurrentActor
 from cashtrail.api.idempotency import idempotent
 from cashtrail.api.pagination import PageParams
@@ -52,6 +52,7 @@ from cashtrail.cashapp.model import MatchStatus
 from cashtrail.cashapp.queries import entry_detail, suspense, worklist
 from cashtrail.cashapp.services import import_statements
 from cashtrail.clock import business_date
+from cashtrail.documents.pdf import render_statement_pdf
 from cashtrail.errors import ValidationFailed
 from cashtrail.files.statements import detect_and_parse
 from cashtrail.ledger.checks import ledger_problems
@@ -224,6 +225,27 @@ def statement(
     """What was open on the customer's account on ``as_of`` (an invoice paid later is still open), one per currency."""
     found = statement_of_account(app.uow(), actor, number, as_of or _today(app), scheme=bucket_scheme(buckets))
     return StatementsOut(statements=[AccountStatementOut.of(s) for s in found])
+
+
+@router.get(
+    "/ar/customers/{number}/statement.pdf",
+    summary="Statement of account as a PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **problem_responses(404)},
+)
+def statement_pdf(
+    number: str,
+    app: CashtrailApp,
+    actor: CurrentActor,
+    as_of: AsOf = None,
+    currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
+) -> Response:
+    """The statement in the customer's language with the standard buckets (the documents' PDF renderer)."""
+    day = as_of or _today(app)
+    printable = printable_statement(app.uow(), actor, number, day, currency=currency)
+    pdf = render_statement_pdf(printable.statement, printable.seller, printable.buyer, printable.language)
+    name = f"statement-{number}-{day.isoformat()}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/ar/aging", summary="Aging as of a date")

@@ -276,7 +276,7 @@ class SqlLedgerRepository:
         o, a, c = lt.open_items.c, lt.item_applications.c, customers_table.c
         items_query = (
             select(o.id, o.customer_number, o.kind, o.reference, o.currency, o.amount, o.document_date, o.due_date,
-                   c.country, c.legal_name)
+                   c.country, c.legal_name, o.legal_entity)
             .outerjoin(customers_table, c.number == o.customer_number)
             .where(o.document_date <= as_of, (o.cancelled_on.is_(None)) | (o.cancelled_on > as_of))
             .order_by(o.customer_number, o.due_date, o.id)
@@ -292,7 +292,7 @@ class SqlLedgerRepository:
             )
         items = [
             ItemRecord(r.id, r.customer_number, r.kind, r.reference, Money(r.amount, r.currency), r.document_date,
-                       r.due_date, r.country or "", r.legal_name or "")
+                       r.due_date, r.country or "", r.legal_name or "", r.legal_entity)
             for r in self.session.execute(items_query)
         ]  # fmt: skip
         applications = [

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request, Response
 
 from cashtrail.analytics.account_statement import AccountStatement, AgingRow, StatementItem, bucket_scheme
-from cashtrail.analytics.receivables import book_aging, statement_of_account
+from cashtrail.analytics.receivables import book_aging, printable_statement, statement_of_account
+from cashtrail.documents.pdf import render_statement_pdf
 from cashtrail.web.export import Column, xlsx_response
 from cashtrail.web.security import CurrentUser, cashtrail_app
 from cashtrail.web.templating import render
@@ -78,6 +79,23 @@ def statement(
         found = statement_of_account(app.uow(), user.actor, customer, day, scheme=bucket_scheme(buckets))
     filters = {"customer": customer, "as_of": day.isoformat(), "buckets": buckets}
     return render(request, "ar/statement.html", {"statements": found, "filters": filters})
+
+
+@router.get("/ar/statement.pdf")
+def statement_pdf(
+    request: Request,
+    user: CurrentUser,
+    customer: Annotated[str, Query(min_length=1, max_length=32)],
+    as_of: AsOf = None,
+    currency: Annotated[str | None, Query(pattern="^[A-Z]{3}$")] = None,
+) -> Response:
+    """The statement as the customer receives it: a PDF in their language (standard buckets)."""
+    app = cashtrail_app(request)
+    day = as_of or _today(request)
+    printable = printable_statement(app.uow(), user.actor, customer, day, currency=currency)
+    pdf = render_statement_pdf(printable.statement, printable.seller, printable.buyer, printable.language)
+    name = f"statement-{customer}-{day.isoformat()}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/ar/statement.xlsx")
