@@ -94,48 +94,60 @@ def run_matching(
         report.ignored = uow.cash.ignore_non_receipts()
         receipts = uow.cash.receipts(ReceiptStatus.UNMATCHED, limit=limit)
         book = uow.cash.book()
-        # Set-based: the items the book names and the receipts already booked are read once; every write of the
-        # run is held back and sent in bulk when the loop ends (never a query per receipt).
+        # Set-based: every proposal is made first (pure), then the items the automatic ones apply and the receipts
+        # already booked are read once, and every write of the run is sent in bulk when the loop ends.
+        decided = _decide(receipts, book, policy, actor, clock)
         with uow.ledger.deferred(), uow.cash.deferred():
-            uow.ledger.items([i.id for items in book.items.values() for i in items if i.id is not None])
+            uow.ledger.items([line.item_id for _, cash, _ in decided if cash.automatic for line in cash.lines])
             posted = uow.ledger.existing_sources("bank_entry", "receipt", [str(r.entry_id) for r in receipts])
-            used: dict[int, Money] = {}
-            for receipt in receipts:
-                _match_one(uow, clock, actor, receipt, book, policy, used, report, posted)
+            for receipt, cash, outcome in decided:
+                _record_one(uow, clock, actor, receipt, cash, outcome, report, posted)
         record(uow, clock, actor, "cash.matching_run", "cash_matching", clock.now().isoformat(), after=report.as_dict())
         uow.commit()
     return report
 
 
-def _match_one(
+def _decide(
+    receipts: Sequence[BankReceipt], book: Book, policy: Policy, actor: Actor, clock: Clock
+) -> list[tuple[BankReceipt, CashMatch, Outcome]]:
+    """Each receipt's decision, in order: an earlier automatic application takes what later ones may apply."""
+    used: dict[int, Money] = {}
+    decided = []
+    for receipt in receipts:
+        proposal = match(receipt.payment(), book, policy)
+        cash = to_match(receipt, proposal, book, policy, actor, clock)
+        if cash.automatic and not _still_open(cash, book, used):
+            cash.automatic = False
+            cash.reasons.append("an item was settled by an earlier payment of this run")
+        if cash.automatic:
+            cash.status, cash.decided_at, cash.decided_by = MatchStatus.APPLIED, clock.now(), actor.username
+            for line in cash.lines:
+                used[line.item_id] = used.get(line.item_id, Money.zero(line.amount.currency)) + line.amount
+        decided.append((receipt, cash, proposal.outcome))
+    return decided
+
+
+def _record_one(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     receipt: BankReceipt,
-    book: Book,
-    policy: Policy,
-    used: dict[int, Money],
+    cash: CashMatch,
+    outcome: Outcome,
     report: MatchRunReport,
     posted: set[str],
 ) -> None:
+    """Book the receipt and apply, suggest or park it as decided."""
     report.receipts += 1
     post_receipt(uow, clock, actor, receipt, posted=posted)
-    proposal = match(receipt.payment(), book, policy)
-    cash = to_match(receipt, proposal, book, policy, actor, clock)
-    if cash.automatic and not _still_open(cash, book, used):
-        cash.automatic = False
-        cash.reasons.append("an item was settled by an earlier payment of this run")
     if cash.automatic:
-        cash.status, cash.decided_at, cash.decided_by = MatchStatus.APPLIED, clock.now(), actor.username
         uow.cash.add_match(cash)
         apply_match(uow, clock, actor, receipt, cash)
         _after_applied(uow, clock, receipt, cash)
-        for line in cash.lines:
-            used[line.item_id] = used.get(line.item_id, Money.zero(line.amount.currency)) + line.amount
         report.applied += 1
         currency = receipt.amount.currency
         report.applied_amount[currency] = report.applied_amount.get(currency, Decimal(0)) + receipt.amount.amount
-    elif proposal.outcome == Outcome.UNIDENTIFIED and cash.customer_number is None:
+    elif outcome == Outcome.UNIDENTIFIED and cash.customer_number is None:
         uow.cash.set_status(receipt.entry_id, ReceiptStatus.SUSPENSE)
         report.suspense += 1
     else:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from cashtrail.cashapp.book import Book, OpenItem, compact
@@ -23,7 +23,7 @@ from cashtrail.db import cashapp_tables as ct
 from cashtrail.db import ledger_tables as lt
 from cashtrail.db import tables as t
 from cashtrail.db.repositories.billing import chunks
-from cashtrail.db.repositories.deferred import IdAllocator
+from cashtrail.db.repositories.deferred import IdAllocator, bulk_insert, bulk_update
 from cashtrail.invoicing.references import ReferenceKind, find_references
 from cashtrail.money import Money
 
@@ -111,14 +111,10 @@ class SqlCashRepository:
         pending = self._pending
         if pending is None:
             return
-        if pending.matches:
-            rows = [_match_row(m) | {"id": i} for i, m in pending.matches.items()]
-            self.session.execute(insert(ct.cash_matches), rows)
-        if pending.statuses:
-            e = ct.bank_entries.c
-            statement = update(ct.bank_entries).where(e.id == bindparam("b_id")).values(status=bindparam("b_status"))
-            rows = [{"b_id": i, "b_status": status} for i, status in pending.statuses.items()]
-            self.session.execute(statement, rows)
+        rows = [_match_row(m) | {"id": i} for i, m in pending.matches.items()]
+        bulk_insert(self.session, ct.cash_matches, rows, json_columns=("proposal",))
+        statuses = [{"id": i, "status": status} for i, status in pending.statuses.items()]
+        bulk_update(self.session, ct.bank_entries, statuses)
         learned, self._pending = pending.ibans, _Pending()
         if learned:
             self._learn_all(learned)

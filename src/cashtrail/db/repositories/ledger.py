@@ -10,12 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from cashtrail.db import ledger_tables as lt
 from cashtrail.db.repositories.billing import chunks
-from cashtrail.db.repositories.deferred import IdAllocator
+from cashtrail.db.repositories.deferred import IdAllocator, bulk_insert, bulk_update
 from cashtrail.db.tables import customers as customers_table
 from cashtrail.ledger.as_of import ApplicationRecord, ItemRecord
 from cashtrail.ledger.model import Account, Application, ItemKind, JournalEntry, OpenItem, Posting
@@ -60,30 +60,20 @@ class SqlLedgerRepository:
         pending = self._pending
         if pending is None:
             return
-        if pending.entries:
-            self.session.execute(insert(lt.journal_entries), pending.entries)
-            self.session.execute(insert(lt.journal_lines), pending.lines)
-        if pending.new_items:
-            rows = [
-                _item_row(item) | {"id": item_id, "closed_on": _closed(item, pending.changed.get(item_id))}
-                for item_id, item in pending.new_items.items()
-            ]
-            self.session.execute(insert(lt.open_items), rows)
-        if pending.applications:
-            self.session.execute(insert(lt.item_applications), pending.applications)
+        bulk_insert(self.session, lt.journal_entries, pending.entries)
+        bulk_insert(self.session, lt.journal_lines, pending.lines)
+        rows = [
+            _item_row(item) | {"id": item_id, "closed_on": _closed(item, pending.changed.get(item_id))}
+            for item_id, item in pending.new_items.items()
+        ]
+        bulk_insert(self.session, lt.open_items, rows)
+        bulk_insert(self.session, lt.item_applications, pending.applications, json_columns=("metadata",))
         changed = [
-            {"b_id": i, "b_open": item.remaining.amount, "b_closed": _closed(item, (item, on))}
+            {"id": i, "open_amount": item.remaining.amount, "closed_on": _closed(item, (item, on))}
             for i, (item, on) in pending.changed.items()
             if i not in pending.new_items
         ]
-        if changed:
-            o = lt.open_items.c
-            statement = (
-                update(lt.open_items)
-                .where(o.id == bindparam("b_id"))
-                .values(open_amount=bindparam("b_open"), closed_on=bindparam("b_closed"))
-            )
-            self.session.execute(statement, changed, execution_options={"synchronize_session": False})
+        bulk_update(self.session, lt.open_items, changed)
         self._pending = _Pending()
 
     def existing_sources(self, source_type: str, kind: str, source_ids: Sequence[str]) -> set[str]:
