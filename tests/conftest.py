@@ -90,12 +90,16 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(db_engine: Engine, clock: FixedClock) -> Iterator[App]:
+def app(db_engine: Engine, clock: FixedClock, tmp_path: Path) -> Iterator[App]:
     """An App whose commits are rolled back after the test."""
     connection = db_engine.connect()
     outer = connection.begin()
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    settings = Settings(database_url=db_engine.url.render_as_string(hide_password=False), env="test")
+    settings = Settings(
+        database_url=db_engine.url.render_as_string(hide_password=False),
+        env="test",
+        outbox_dir=str(tmp_path / "outbox"),
+    )
     yield App(settings=settings, engine=db_engine, session_factory=factory, clock=clock)
     outer.rollback()
     connection.close()

@@ -16,8 +16,9 @@ from cashtrail.config import Settings
 from cashtrail.db.engine import make_engine
 from cashtrail.db.mappers import start_mappers
 from cashtrail.db.uow import SqlUnitOfWork
+from cashtrail.documents.renderer import SnapshotRenderer
 from cashtrail.mail import build_transport
-from cashtrail.ports import MailTransport
+from cashtrail.ports import DocumentRenderer, MailTransport
 
 
 @dataclass
@@ -32,6 +33,10 @@ class App:
     def uow(self) -> SqlUnitOfWork:
         """A fresh unit of work (one per use-case call)."""
         return SqlUnitOfWork(self.session_factory)
+
+    def renderer(self) -> DocumentRenderer:
+        """The PDF and Peppol UBL renderer of issued documents."""
+        return SnapshotRenderer()
 
     def mail_transport(self) -> MailTransport:
         """The configured transport: SMTP, or the local ``.eml`` outbox folder."""

@@ -43,5 +43,13 @@ def test_me_shows_the_callers_username_roles_and_permissions(app, client):
     assert response.json() == {
         "username": "audrey",
         "roles": ["auditor"],
-        "permissions": ["ar:read", "audit:read", "catalog:read", "contracts:read", "customers:read", "invoices:read"],
+        "permissions": [
+            "ar:read",
+            "audit:read",
+            "catalog:read",
+            "contracts:read",
+            "customers:read",
+            "invoices:read",
+            "toner:read",
+        ],
     }

@@ -113,3 +113,25 @@ def test_lists_filter_by_status_and_unknown_documents_are_404(app, system, clien
     assert (missing.status_code, missing.json()["code"]) == (404, "invoice.not_found")
     entities = client.get("/v1/legal-entities", headers=ann).json()["items"]
     assert [(e["code"], e["approval_threshold"]) for e in entities] == [("BE01", "5000.00")]
+
+
+def test_an_issued_invoice_downloads_as_pdf_and_valid_ubl_and_is_queued_for_sending(app, system, client):
+    from cashtrail.documents.ubl_validation import validate_ubl
+
+    ann, sam = _setup(app, system)
+    invoice_id = _prepared(client, ann)
+    assert client.get(f"/v1/invoices/{invoice_id}/pdf", headers=ann).status_code == 409  # a draft has no files
+    client.post(f"/v1/invoices/{invoice_id}/approve", headers=sam)
+    client.post(f"/v1/invoices/{invoice_id}/issue", json={"issue_date": "2026-04-30"}, headers=ann)
+    pdf = client.get(f"/v1/invoices/{invoice_id}/pdf", headers=ann)
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    ubl = client.get(f"/v1/invoices/{invoice_id}/ubl", headers=ann)
+    assert 'filename="INV-BE01-2026-000001.xml"' in ubl.headers["content-disposition"]
+    assert validate_ubl(ubl.content).is_valid
+    sent = client.post(f"/v1/invoices/{invoice_id}/send", json={}, headers=ann)
+    assert sent.json() == {
+        "key": f"invoice:{invoice_id}:email",
+        "recipient": "billing@acme.example",
+        "status": "pending",
+    }

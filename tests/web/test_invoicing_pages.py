@@ -75,3 +75,18 @@ def test_the_list_filters_and_exports_to_xlsx(app, client, draft):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Id", "Kind", "Status", "Number")
     assert (rows[1][0], rows[1][2], str(rows[1][9])) == (draft, "draft", "248.05")
+
+
+def test_an_issued_invoice_shows_its_pdf_preview_and_can_be_sent(app, client, draft):
+    sign_in(client, "sam")
+    page = client.get(f"/invoices/{draft}")
+    client.post(f"/invoices/{draft}/approve", data={"csrf_token": csrf_from(page.text)})
+    issued = client.post(f"/invoices/{draft}/issue", data={"csrf_token": csrf_from(page.text)}, follow_redirects=True)
+    assert f'src="/invoices/{draft}/file/pdf"' in issued.text
+    pdf = client.get(f"/invoices/{draft}/file/pdf")
+    assert pdf.headers["content-disposition"].startswith("inline")
+    png = client.get(f"/invoices/{draft}/preview.png")
+    assert png.content.startswith(b"\x89PNG")
+    sent = client.post(f"/invoices/{draft}/send", data={"csrf_token": csrf_from(issued.text)}, follow_redirects=True)
+    assert "queued in the outbox" in sent.text
+    assert "billing@acme.example" in sent.text

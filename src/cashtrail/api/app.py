@@ -26,6 +26,7 @@ from cashtrail.api.routers import (
     payment_terms,
     price_lists,
     products,
+    toner,
 )
 from cashtrail.api.schemas.problems import problem_schemas
 from cashtrail.bootstrap import App
@@ -51,7 +52,19 @@ def create_api(app: App) -> FastAPI:
     )
     api.state.cashtrail = app
     install_problem_handlers(api)
-    for module in (me, customers, payment_terms, products, price_lists, contracts, audit, billing, invoicing, cashapp):
+    for module in (
+        me,
+        customers,
+        payment_terms,
+        products,
+        price_lists,
+        contracts,
+        audit,
+        billing,
+        invoicing,
+        toner,
+        cashapp,
+    ):
         api.include_router(module.router)
     _document_problems(api)
     _serve_docs(api)

@@ -38,6 +38,7 @@ class ChargeKind(StrEnum):
     TONER = "toner"  # excess toner billed by a reconciliation (a pending charge)
     ORDER = "order"  # an order line whose invoice trigger fired (a pending charge)
     MANUAL = "manual"  # a one-off charge entered by a person (a pending charge)
+    STAGE = "stage"  # a completed stage of a project (repair or modernisation), billed against its contract value
 
 
 @dataclass(frozen=True)

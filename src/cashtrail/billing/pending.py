@@ -26,6 +26,7 @@ class Origin(StrEnum):
     TONER = "toner"
     ORDER = "order"
     MANUAL = "manual"
+    PROJECT = "project"  # a completed stage of a repair or modernisation project
 
 
 SUPPLIES = ("goods", "services")

@@ -11,6 +11,7 @@ from cashtrail.billing.block_services import open_blocks, place_block, release_b
 from cashtrail.billing.blocks import BlockPolicy
 from cashtrail.billing.run import RunResult
 from cashtrail.billing.services import correct_billed_period, run_bill_run
+from cashtrail.billing.stage_services import bill_stage
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
 from cashtrail.money import D
 
@@ -110,6 +111,29 @@ def bill_run(
             cashtrail.uow(), cashtrail.clock, actor(cashtrail), period, preview=preview, policy=policy
         )
     emit(_as_data(result), as_json=as_json, render=lambda _: _render_run(result))
+
+
+@bill_app.command("stage")
+def bill_stage_command(
+    contract: str = typer.Option(..., help="The project contract."),
+    amount: str = typer.Option(..., help="The stage's net amount."),
+    description: str = typer.Option(..., help="What was completed (printed on the invoice)."),
+    on: str = typer.Option(None, "--date", help="Completion date YYYY-MM-DD (default today)."),
+) -> None:
+    """Bill a completed stage of a repair or modernisation project with the next bill run."""
+    cashtrail = get_app()
+    day = date.fromisoformat(on) if on else cashtrail.clock.now().date()
+    with handled():
+        charge = bill_stage(
+            cashtrail.uow(),
+            cashtrail.clock,
+            actor(cashtrail),
+            contract,
+            description=description,
+            amount=D(amount),
+            completed_on=day,
+        )
+    out.print(f"stage {charge.key} ({charge.amount}) waits for the next bill run")
 
 
 @bill_app.command("blocks")

@@ -31,6 +31,7 @@ from cashtrail.errors import (
     ValidationFailed,
 )
 from cashtrail.identity.model import Actor
+from cashtrail.money import Money
 
 out = Console()
 err = Console(stderr=True)
@@ -87,6 +88,8 @@ def to_jsonable(value: Any) -> Any:
     """JSON-friendly form: Decimals and dates as strings (never floats), enums by value."""
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
     if isinstance(value, Decimal | date | datetime):
         return str(value)
     if isinstance(value, dict):

@@ -4,11 +4,13 @@ the approval queue; the outbox; legal entities."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from cashtrail.cli.context import actor, emit, get_app, handled, out, table
+from cashtrail.documents.pdf import render_progress_pdf
 from cashtrail.invoicing.approval_services import (
     active_stops,
     approval_queue,
@@ -21,8 +23,9 @@ from cashtrail.invoicing.approval_services import (
 from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice, issue_ready
 from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import find_invoice, invoice_detail, list_invoices
-from cashtrail.invoicing.send_services import deliver_outbox
+from cashtrail.invoicing.send_services import deliver_outbox, export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
 from cashtrail.money import D, Money
 from cashtrail.parties.entity_services import legal_entities
@@ -193,7 +196,7 @@ def invoice_queue(as_json: bool = JSON) -> None:
     with handled():
         waiting = approval_queue(cashtrail.uow(), cashtrail.clock, actor(cashtrail))
     emit(
-        [vars(w) for w in waiting],
+        [vars(w) | {"gross": w.gross.amount, "currency": w.gross.currency} for w in waiting],
         as_json=as_json,
         render=lambda _: table(
             f"Approval queue ({len(waiting)})",
@@ -334,6 +337,77 @@ def invoice_credit(
             amount=Money(D(amount), original.currency) if amount else None,
         )
     emit(document_data(credit), as_json=as_json, render=_render_document)
+
+
+@invoice_app.command("export")
+def invoice_export(
+    ref: str = typer.Argument(..., help="Document id or number."),
+    fmt: str = typer.Option("pdf", "--format", help="pdf or ubl."),
+    output: Path = typer.Option(None, help="File to write (default: the document's file name)."),
+) -> None:
+    """Write an issued document's PDF or Peppol UBL file."""
+    cashtrail = get_app()
+    with handled():
+        name, _, content = export_document(
+            cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), fmt
+        )
+    target = output or Path(name)
+    target.write_bytes(content)
+    out.print(f"wrote {target} ({len(content)} bytes)")
+
+
+@invoice_app.command("send")
+def invoice_send(
+    refs: list[str] = typer.Argument(..., help="Issued document ids or numbers."),
+    to: str = typer.Option(None, help="Send to this address instead of the billing contact."),
+) -> None:
+    """Queue the e-mail with PDF and UBL to the customer's billing contact (delivered by `outbox deliver`)."""
+    cashtrail = get_app()
+    with handled():
+        for ref in refs:
+            message = send_invoice(
+                cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), recipient=to
+            )
+            out.print(f"queued {message.key} to {message.recipient}")
+
+
+@invoice_app.command("progress")
+def invoice_progress(
+    ref: str = typer.Argument(..., help="An issued stage invoice (id or number)."),
+    output: Path = typer.Option(None, help="PDF file to write (default PS-<number>.pdf)."),
+    as_json: bool = JSON,
+) -> None:
+    """The progress statement of a project's stage invoice: stages billed so far against the contract value."""
+    cashtrail = get_app()
+    with handled():
+        progress = progress_statement(cashtrail.uow(), actor(cashtrail), _id(ref))
+    s = progress.statement
+    if as_json:
+        emit(
+            {
+                "number": s.number,
+                "contract": s.contract_number,
+                "contract_value": s.contract_value,
+                "billed_to_date": s.billed_to_date,
+                "remaining": s.remaining,
+                "percent_complete": s.percent_complete,
+                "stages": [
+                    {
+                        "invoice": st.invoice_number,
+                        "date": st.invoice_date,
+                        "amount": st.amount,
+                        "description": st.description,
+                    }
+                    for st in (*s.previous, s.current)
+                ],
+            },
+            as_json=True,
+            render=lambda _: None,
+        )
+        return
+    target = output or Path(f"{s.number}.pdf")
+    target.write_bytes(render_progress_pdf(s, progress.seller, progress.buyer, progress.language))
+    out.print(f"wrote {target}: {s.percent_complete} % of {s.contract_value} billed, {s.remaining} remaining")
 
 
 @outbox_app.command("deliver")

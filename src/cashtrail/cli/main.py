@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "receivables",
     "jobs",
     "demo",
+    "toner",
 )
 
 

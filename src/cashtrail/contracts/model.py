@@ -28,6 +28,7 @@ class ContractKind(StrEnum):
     MPS = "mps"
     MAINTENANCE = "maintenance"
     SUBSCRIPTION = "subscription"
+    PROJECT = "project"  # a repair or modernisation job billed in stages against a contract value
 
 
 class ContractStatus(StrEnum):
@@ -132,6 +133,8 @@ class Contract:
     callout_terms: CalloutTerms | None = None
     escalation: EscalationClause | None = None
     fee_lines: list[FeeLine] = field(default_factory=list)
+    #: A project's agreed value (net of VAT): its stage invoices never bill more in total.
+    contract_value: Decimal | None = None
     id: int | None = None
 
     @property
@@ -186,6 +189,8 @@ def _check_lines(contract: Contract) -> list[FieldError]:
         errors.extend(check_clause(contract.escalation))
     if contract.kind == ContractKind.MPS and not contract.meter_plans:
         errors.append(FieldError("meter_plans", "an MPS agreement needs at least one meter plan"))
+    if contract.kind == ContractKind.PROJECT and (contract.contract_value is None or contract.contract_value <= 0):
+        errors.append(FieldError("contract_value", "a project needs a positive contract value"))
     if contract.toner_included and contract.coverage_allowance_percent is None:
         errors.append(FieldError("coverage_allowance_percent", "is required when toner is included"))
     return errors

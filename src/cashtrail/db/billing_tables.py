@@ -41,6 +41,7 @@ contracts = Table(
     Column("grouping", String(16), nullable=False),
     Column("po_required", Boolean, nullable=False),
     Column("po_number", String(64)),
+    Column("contract_value", DecimalText(19, 4)),
     Column("minimum_invoice_amount", DecimalText(19, 4), nullable=False),
     Column("status", String(16), nullable=False),
     Column("version", Integer, nullable=False),

@@ -11,6 +11,7 @@ from cashtrail.db import cashapp_tables as _cashapp_tables  # noqa: F401 - same 
 from cashtrail.db import invoicing_tables as _invoicing_tables  # noqa: F401 - same metadata
 from cashtrail.db import ledger_tables as _ledger_tables  # noqa: F401 - same metadata
 from cashtrail.db import tables as t
+from cashtrail.db import toner_tables as _toner_tables  # noqa: F401 - same metadata
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.parties.model import Address, Contact, Customer, PaymentTerms

@@ -89,6 +89,7 @@ customers = Table(
     Column("collector_id", Id, ForeignKey("users.id")),
     Column("analyst_id", Id, ForeignKey("users.id")),
     Column("status", String(16), nullable=False),
+    Column("registration_number", String(32)),
 )
 Index("ix_customers_legal_name", customers.c.legal_name)
 

@@ -27,6 +27,8 @@ from cashtrail.db.repositories.ledger import SqlLedgerRepository
 from cashtrail.db.repositories.outbox import SqlDocumentFileRepository, SqlOutboxRepository
 from cashtrail.db.repositories.parties import SqlCustomerRepository, SqlPaymentTermsRepository
 from cashtrail.db.repositories.pending import SqlPendingChargeRepository
+from cashtrail.db.repositories.toner import SqlTonerRepository
+from cashtrail.db.repositories.toner_board import SqlTonerBoardRepository
 from cashtrail.db.repositories.usage import SqlIndexRepository, SqlMeterReadRepository, SqlServiceJobRepository
 
 
@@ -60,6 +62,8 @@ class SqlUnitOfWork:
     idempotency: ports.IdempotencyRepository
     bank_statements: ports.BankStatementRepository
     cash: ports.CashRepository
+    toner: ports.TonerRepository
+    toner_board: ports.TonerBoardRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self.session_factory = session_factory
@@ -94,6 +98,8 @@ class SqlUnitOfWork:
             self.idempotency = SqlIdempotencyRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
             self.cash = SqlCashRepository(self.session)
+            self.toner = SqlTonerRepository(self.session)
+            self.toner_board = SqlTonerBoardRepository(self.session)
         self._depth += 1
         return self
 

@@ -127,9 +127,16 @@ def _plan(rng: random.Random, fake: Faker, index: int, slot: Slot, taken: set[st
         iban=iban(rng, region.country) if region.country in IBAN_COUNTRIES and rng.random() < 0.9 else None,
         addresses=_addresses(rng, region, city),
         contacts=_contacts(rng, fake, region, city, domain),
+        registration_number=_register_number(region.country, index),
     )
     parent = None if slot.parent is None else customer_number(slot.parent)
     return CustomerPlan(customer, parent, collector_for(region.country), ANALYST)
+
+
+def _register_number(country: str, index: int) -> str | None:
+    """A Dutch KvK number (8 digits) for Dutch customers, which Dutch e-invoices require; derived from the index so
+    the demo's random stream is untouched. Belgian and French numbers come from the VAT number itself."""
+    return f"{60_000_000 + index * 7919 % 39_999_999:08d}" if country == "NL" else None
 
 
 def _core_name(rng: random.Random, fake: Faker, slot: Slot, suffix: str, taken: set[str]) -> str:

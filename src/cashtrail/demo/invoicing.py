@@ -6,12 +6,16 @@ approval queue so the workbench shows it at work."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from cashtrail.billing.services import run_bill_run
+from cashtrail.billing.stage_services import bill_stage
 from cashtrail.bootstrap import App
+from cashtrail.contracts.model import Contract
+from cashtrail.contracts.services import register_contract
 from cashtrail.contracts.terms import month_period
 from cashtrail.db import invoicing_tables as it
 from cashtrail.demo.billing import MONTHS
@@ -21,6 +25,7 @@ from cashtrail.invoicing.approval_services import approval_queue, approve_invoic
 from cashtrail.invoicing.issue_services import credit_invoice, issue_ready
 from cashtrail.invoicing.prepare_services import prepare_invoices
 from cashtrail.invoicing.queries import list_invoices
+from cashtrail.invoicing.send_services import deliver_outbox, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
 from cashtrail.money import Money
 from cashtrail.parties.entities import LegalEntity
@@ -100,6 +105,67 @@ def create_entities(app: App, rng: random.Random, ctx: DemoContext) -> None:
         define_legal_entity(app.uow(), app.clock, Actor.system(), LegalEntity(**vars(entity)))
 
 
+#: Two lift modernisations: (contract, country of the customer, value, stages as (month, day, description, share %)).
+PROJECTS = (
+    (
+        "MOD-0001",
+        "BE",
+        Decimal("84000.00"),
+        (
+            ("2026-02", 12, "Down payment on order", 30),
+            ("2026-05", 22, "New drive and controller installed", 40),
+            ("2026-08", 28, "Doors and cabin finished, lift handed over", 20),
+        ),
+    ),
+    (
+        "MOD-0002",
+        "FR",
+        Decimal("126500.00"),
+        (("2026-04", 3, "Acompte à la commande", 25), ("2026-09", 17, "Machinerie remplacée", 45)),
+    ),
+)
+
+
+def create_projects(app: App, rng: random.Random, ctx: DemoContext) -> None:
+    """Modernisation projects billed in stages against their contract value (with progress statements)."""
+    for number, country, value, _ in PROJECTS:
+        customer = ctx.customers_by_country[country][0]
+        contract = Contract(
+            number=number,
+            customer_number=customer,
+            kind="project",
+            currency="EUR",
+            start_date=date(2026, 1, 15),
+            contract_value=value,
+        )
+        with app.uow() as uow:
+            known = uow.contracts.get_by_number(number) is not None
+        if not known:
+            register_contract(app.uow(), app.clock, Actor.system(), contract)
+
+
+def _bill_stages(app: App, label: str) -> None:
+    """Queue the stages completed in month ``label`` and bill them with the month's bill run (run again)."""
+    done = False
+    for number, _, value, stages in PROJECTS:
+        for month, day, description, share in stages:
+            if month == label:
+                amount = (value * share / 100).quantize(Decimal("0.01"))
+                completed = date.fromisoformat(f"{month}-{day:02d}")
+                bill_stage(
+                    app.uow(),
+                    app.clock,
+                    Actor.system(),
+                    number,
+                    description=description,
+                    amount=amount,
+                    completed_on=completed,
+                )
+                done = True
+    if done:
+        run_bill_run(app.uow(), app.clock, Actor.system(), label)
+
+
 def _actor(ctx: DemoContext, role: Role) -> Actor:
     return Actor(ctx.usernames(role.value)[0], frozenset({role}))
 
@@ -112,6 +178,7 @@ def invoice_months(app: App, rng: random.Random, ctx: DemoContext) -> None:
     analyst, supervisor = _actor(ctx, Role.BILLING_ANALYST), _actor(ctx, Role.SUPERVISOR)
     for step, label in enumerate(MONTHS):
         last_day = month_period(label).end
+        _bill_stages(app, label)
         prepare_invoices(app.uow(), app.clock, analyst, period=label)
         if label == MONTHS[-1]:
             _hold_one_customer(app, analyst, rng, ctx)
@@ -145,9 +212,26 @@ def _hold_one_customer(app: App, analyst: Actor, rng: random.Random, ctx: DemoCo
         )
 
 
+def send_last_month(app: App, rng: random.Random, ctx: DemoContext) -> None:
+    """The last month's invoices e-mailed with their PDF and UBL to the local outbox (``.eml`` files)."""
+    analyst = _actor(ctx, Role.BILLING_ANALYST)
+    last = month_period(MONTHS[-1]).end
+    issued = list_invoices(app.uow(), analyst, InvoiceFilter(status="issued"), limit=100_000)
+    renderer = app.renderer()
+    chosen = [r for r in issued if r.issue_date == last]
+    for step, row in enumerate(chosen):
+        send_invoice(app.uow(), app.clock, analyst, renderer, row.id)
+        ctx.progress(step + 1, len(chosen))
+    deliver_outbox(
+        app.uow(), app.clock, analyst, app.mail_transport(), sender=app.settings.mail_sender, limit=len(chosen) + 1
+    )
+
+
 CHAPTERS = [
     Chapter("entities", "Legal entities in Belgium, France, the Netherlands and Germany", create_entities),
+    Chapter("projects", "Two lift modernisations billed in stages", create_projects),
     Chapter("invoicing", "Ten months of invoices: prepared, approved, issued, posted", invoice_months),
+    Chapter("sending", "The last month's invoices e-mailed (PDF and UBL) to the local outbox", send_last_month),
 ]
 COUNTS = [
     Count("invoices", it.invoices, it.invoices.c.status),

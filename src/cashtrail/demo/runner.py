@@ -31,7 +31,7 @@ from cashtrail.demo.context import (
 )
 
 #: Demo modules, each exposing ``CHAPTERS`` (and optionally ``COUNTS``), in the order they run.
-CHAPTER_MODULES = ("users", "catalog", "customers", "billing", "invoicing", "cashapp")
+CHAPTER_MODULES = ("users", "catalog", "customers", "billing", "invoicing", "cashapp", "toner")
 
 
 def _modules() -> list[ModuleType]:

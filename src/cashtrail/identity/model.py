@@ -47,6 +47,9 @@ class Permission(StrEnum):
     BILLING_RUN = "billing:run"
     BILLING_BLOCK = "billing:block"
     BANK_IMPORT = "bank:import"
+    TONER_READ = "toner:read"
+    TONER_RUN = "toner:run"  # toner uploads, reconciliation runs, board moves and finding decisions
+    TONER_APPROVE = "toner:approve"  # approve an excess charge for billing
     INVOICES_READ = "invoices:read"
     INVOICES_PREPARE = "invoices:prepare"  # draft, credit, stop and release
     INVOICES_APPROVE = "invoices:approve"
@@ -62,7 +65,9 @@ _READ = {
     Permission.CONTRACTS_READ,
     Permission.INVOICES_READ,
     Permission.AR_READ,
+    Permission.TONER_READ,
 }
+_TONER = {Permission.TONER_RUN, Permission.TONER_APPROVE}
 _BILLING = {
     Permission.CONTRACTS_WRITE,
     Permission.USAGE_WRITE,
@@ -79,7 +84,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
     Role.TONER_SPECIALIST: frozenset(
-        _READ | {Permission.IMPORTS_RUN, Permission.JOBS_RUN, Permission.INVOICES_PREPARE}
+        _READ | _TONER | {Permission.IMPORTS_RUN, Permission.JOBS_RUN, Permission.INVOICES_PREPARE}
     ),
     Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT, Permission.CASH_APPLY}),
     Role.SUPERVISOR: frozenset(
@@ -95,6 +100,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.INVOICES_APPROVE,
         }
         | _BILLING
+        | _TONER
     ),
     Role.AUDITOR: frozenset(_READ | {Permission.AUDIT_READ}),
     Role.ADMIN: frozenset(Permission),

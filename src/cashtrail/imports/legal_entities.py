@@ -76,7 +76,7 @@ SPEC = KindSpec(
         ),
         Column(
             "approval_threshold",
-            Number(19, 4, Decimal(0)),
+            Number(4, 19, Decimal(0)),
             "Drafts above this gross need a second person's approval; blank means no threshold.",
             "10000",
         ),

@@ -32,6 +32,8 @@ from cashtrail.imports import (
     price_lists,
     products,
     service_jobs,
+    toner_catalog,
+    toner_rows,
 )
 from cashtrail.imports.model import ImportRecord
 from cashtrail.imports.parsing import RawRow, parse_table
@@ -50,6 +52,11 @@ KINDS: dict[str, Kind] = {
         meter_reads.KIND,
         service_jobs.KIND,
         index_values.KIND,
+        toner_catalog.PARTS_KIND,
+        toner_catalog.MAPPINGS_KIND,
+        toner_catalog.SETUPS_KIND,
+        toner_rows.SHIPMENTS_KIND,
+        toner_rows.BILLING_KIND,
     )
 }
 

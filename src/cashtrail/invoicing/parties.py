@@ -47,20 +47,44 @@ def endpoint_for(country: str, vat_number: str | None, email: str | None) -> tup
     return None, None
 
 
+#: ISO 6523 ICD of each country's company register, where Peppol knows one (BE KBO/BCE, NL KvK, FR SIREN).
+REGISTER_SCHEMES = {"BE": "0208", "NL": "0106", "FR": "0002"}
+
+
+def registration(country: str, number: str | None, vat_number: str | None) -> tuple[str | None, str | None]:
+    """(registration number, ISO 6523 scheme): the number given, else the one the VAT number contains (BE: the
+    enterprise number; FR: the SIREN); the scheme only when the country's register has one.
+
+    >>> registration("BE", None, "BE0403170701"), registration("FR", None, "FR40303265045")
+    (('0403170701', '0208'), ('303265045', '0002'))
+    >>> registration("NL", "17000001", "NL004495445B01"), registration("DE", "HRB 12345", None)
+    (('17000001', '0106'), ('HRB 12345', None))
+    """
+    if not number and vat_number and country == "BE":
+        number = vat_number[2:]
+    elif not number and vat_number and country == "FR":
+        number = vat_number[4:]
+    if not number:
+        return None, None
+    return number, REGISTER_SCHEMES.get(country)
+
+
 def seller_party(entity: LegalEntity) -> PartySnapshot:
     """The selling entity as printed."""
-    endpoint, scheme = (
+    endpoint, endpoint_scheme = (
         (entity.endpoint, entity.endpoint_scheme)
         if entity.endpoint
         else endpoint_for(entity.country, entity.vat_number, entity.email)
     )
+    company_id, scheme = registration(entity.country, entity.company_id, entity.vat_number)
     return PartySnapshot(
         name=entity.name,
         address=PostalAddress(entity.address_line1, entity.postal_code, entity.city, entity.country),
         vat_number=entity.vat_number,
-        company_id=entity.company_id or None,
+        company_id=company_id,
+        company_id_scheme=scheme,
         endpoint=endpoint,
-        endpoint_scheme=scheme,
+        endpoint_scheme=endpoint_scheme,
         email=entity.email or None,
         phone=entity.phone or None,
         number=entity.code,
@@ -74,7 +98,8 @@ def buyer_party(customer: Customer) -> PartySnapshot:
     address = customer.address(AddressKind.BILL_TO)
     contact = customer.billing_contact()
     email = contact.email if contact else None
-    endpoint, scheme = endpoint_for(customer.country, customer.vat_number, email)
+    endpoint, endpoint_scheme = endpoint_for(customer.country, customer.vat_number, email)
+    company_id, scheme = registration(customer.country, customer.registration_number, customer.vat_number)
     postal = (
         PostalAddress(address.line1, address.postal_code, address.city, address.country, address.line2)
         if address
@@ -84,9 +109,10 @@ def buyer_party(customer: Customer) -> PartySnapshot:
         name=customer.legal_name,
         address=postal,
         vat_number=customer.vat_number,
-        company_id=customer.vat_number[2:] if customer.vat_number and customer.country == "BE" else None,
+        company_id=company_id,
+        company_id_scheme=scheme,
         endpoint=endpoint,
-        endpoint_scheme=scheme,
+        endpoint_scheme=endpoint_scheme,
         email=email,
         phone=contact.phone if contact and contact.phone else None,
         number=customer.number,

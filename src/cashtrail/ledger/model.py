@@ -84,6 +84,7 @@ REVENUE_BY_CATEGORY: dict[str, Account] = {
     "shortfall": Account.REVENUE_USAGE,
     "callout": Account.REVENUE_SERVICE,
     "repair": Account.REVENUE_SERVICE,
+    "stage": Account.REVENUE_SERVICE,
     "service": Account.REVENUE_SERVICE,
     "toner": Account.REVENUE_TONER,
     "consumable": Account.REVENUE_TONER,

@@ -95,6 +95,8 @@ class Customer:
     collector_id: int | None = None
     analyst_id: int | None = None
     status: str = CustomerStatus.ACTIVE
+    #: Legal registration (BE enterprise number, NL KvK, FR SIREN, ...); e-invoices to Dutch customers need it.
+    registration_number: str | None = None
     addresses: list[Address] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
     id: int | None = None
@@ -132,6 +134,7 @@ class Customer:
             "collector_id": self.collector_id,
             "analyst_id": self.analyst_id,
             "status": self.status,
+            "registration_number": self.registration_number,
             "addresses": [a.snapshot() for a in self.addresses],
             "contacts": [c.snapshot() for c in self.contacts],
         }

@@ -21,6 +21,7 @@ _SCALARS = (
     "currency",
     "payment_terms_code",
     "vat_number",
+    "registration_number",
     "credit_limit",
     "iban",
     "parent_id",

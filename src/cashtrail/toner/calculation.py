@@ -25,8 +25,9 @@ from cashtrail.toner.errors import NoSetupError
 from cashtrail.toner.model import (
     ISO_COVERAGE_PERCENT,
     BillingLine,
-    CartridgePart,
     ExcessPricing,
+    PartIndex,
+    Parts,
     Pooling,
     ReconciliationData,
     ReconciliationSetup,
@@ -95,23 +96,28 @@ def reconcile(data: ReconciliationData) -> Reconciliation:
     lines = data.agreement_shipments()
     billing = data.agreement_billing()
     results = []
-    for colour in colours_to_reconcile(lines, billing, data.parts):
-        own = [line for line in lines if colour_of(line, data.parts) == colour]
+    by_colour: dict[TonerColour | None, list[ShipmentLine]] = {}
+    for line in lines:
+        by_colour.setdefault(colour_of(line, data.catalog), []).append(line)
+    for colour in colours_to_reconcile(lines, billing, data.catalog):
+        own = by_colour.get(colour, [])
         if setup.pooling == Pooling.PER_DEVICE:
-            results.append(_pooled_per_device(colour, own, billing, setup, data.parts))
+            results.append(_pooled_per_device(colour, own, billing, setup, data.catalog))
         else:
-            results.append(colour_result(colour, own, billing, setup, data.parts))
+            results.append(colour_result(colour, own, billing, setup, data.catalog))
     return Reconciliation(data.agreement, data.period, setup, tuple(results))
 
 
-def colour_of(line: ShipmentLine, parts: Sequence[CartridgePart]) -> TonerColour | None:
+def colour_of(line: ShipmentLine, parts: Parts) -> TonerColour | None:
     """The toner colour of the line's part, or ``None`` for an unknown part."""
+    if isinstance(parts, PartIndex):
+        return parts.colours.get(line.part_number)
     part = any_part(parts, line.part_number)
     return None if part is None else part.colour
 
 
 def colours_to_reconcile(
-    lines: Sequence[ShipmentLine], billing: Sequence[BillingLine], parts: Sequence[CartridgePart]
+    lines: Sequence[ShipmentLine], billing: Sequence[BillingLine], parts: Parts
 ) -> list[TonerColour]:
     """Colours with shipments in the period, plus black whenever pages were billed."""
     found = {colour_of(line, parts) for line in lines}
@@ -120,8 +126,11 @@ def colours_to_reconcile(
     return [c for c in TonerColour if c in found]
 
 
-def capacity_shipped(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePart]) -> int:
+def capacity_shipped(lines: Sequence[ShipmentLine], parts: Parts) -> int:
     """Σ signed quantity × rated yield; unknown parts add nothing (they are a finding)."""
+    if isinstance(parts, PartIndex):
+        yields = parts.yields
+        return sum(line.signed_quantity * yields.get(line.part_number, 0) for line in lines)
     capacity = 0
     for line in lines:
         part = any_part(parts, line.part_number)
@@ -130,25 +139,25 @@ def capacity_shipped(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePar
     return capacity
 
 
-def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Sequence[CartridgePart], currency: str) -> Money | None:
+def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Parts, currency: str) -> Money | None:
     """Σ (signed quantity × cost on the ship date) ÷ capacity shipped.
 
     ``None`` when there is no capacity, or a line that counts has no cost in ``currency`` on its ship date (a cost in
     another currency counts as missing: converting would need a rate the contract does not give).
     """
     capacity = capacity_shipped(lines, parts)
-    costs = []
+    spent = Decimal(0)
     for line in lines:
-        if not line.signed_quantity:
+        quantity = line.signed_quantity
+        if not quantity:
             continue
         part = part_on(parts, line.part_number, line.shipped_on)
         if part is None or part.currency != currency:
             return None
-        costs.append(part.unit_cost * line.signed_quantity)
+        spent += part.cost * quantity
     if capacity <= 0:
         return None
-    spent = total(costs, currency)
-    return Money(spent.amount / capacity, spent.currency)
+    return Money(spent / capacity, currency)
 
 
 def colour_result(
@@ -156,16 +165,18 @@ def colour_result(
     lines: Sequence[ShipmentLine],
     billing: Sequence[BillingLine],
     setup: ReconciliationSetup,
-    parts: Sequence[CartridgePart],
+    parts: Parts,
     serial: str | None = None,
 ) -> ColourResult:
     """The reconciliation of ``colour`` over ``lines`` and ``billing`` as one pool."""
-    pages = sum(b.pages_for(colour) for b in billing)
+    colour_pages = sum(b.colour_pages for b in billing)
+    pages = colour_pages + sum(b.mono_pages for b in billing) if colour == TonerColour.BLACK else colour_pages
     shipped = capacity_shipped(lines, parts)
     expected = pages * setup.allowance_percent / ISO_COVERAGE_PERCENT
     tolerance = setup.tolerance_percent / HUNDRED * expected + setup.spare_allowance_pages
     excess = max(Decimal(0), shipped - expected - tolerance)
-    unit = cost_per_yield_page(lines, parts, setup.currency)
+    # A device pool without excess charges nothing: its cost per yield page is not needed (nor computed).
+    unit = None if serial is not None and not excess else cost_per_yield_page(lines, parts, setup.currency)
     reference_yield = _reference_yield(colour, setup, parts)
     return ColourResult(
         colour=colour,
@@ -192,7 +203,7 @@ def effective_coverage(shipped: int, pages: int) -> Decimal | None:
     return (ISO_COVERAGE_PERCENT * shipped / pages).quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
-def _reference_yield(colour: TonerColour, setup: ReconciliationSetup, parts: Sequence[CartridgePart]) -> int | None:
+def _reference_yield(colour: TonerColour, setup: ReconciliationSetup, parts: Parts) -> int | None:
     number = setup.reference_parts.get(colour)
     part = None if number is None else any_part(parts, number)
     return None if part is None or part.rated_yield <= 0 else part.rated_yield
@@ -224,7 +235,7 @@ def _pooled_per_device(
     lines: Sequence[ShipmentLine],
     billing: Sequence[BillingLine],
     setup: ReconciliationSetup,
-    parts: Sequence[CartridgePart],
+    parts: Parts,
 ) -> ColourResult:
     """Per-device pooling: one pool per serial (lines without a serial form their own pool), excesses summed."""
     devices = _device_results(colour, lines, billing, setup, parts)
@@ -256,18 +267,17 @@ def _device_results(
     lines: Sequence[ShipmentLine],
     billing: Sequence[BillingLine],
     setup: ReconciliationSetup,
-    parts: Sequence[CartridgePart],
+    parts: Parts,
 ) -> tuple[ColourResult, ...]:
     """One result per serial, in serial order; the pool without a serial comes last."""
-    serials = sorted({line.serial for line in lines} | {b.serial for b in billing}, key=lambda s: (s is None, s))
+    by_line: dict[str | None, list[ShipmentLine]] = {}
+    by_bill: dict[str | None, list[BillingLine]] = {}
+    for line in lines:
+        by_line.setdefault(line.serial, []).append(line)
+    for b in billing:
+        by_bill.setdefault(b.serial, []).append(b)
+    serials = sorted(set(by_line) | set(by_bill), key=lambda s: (s is None, s))
     return tuple(
-        colour_result(
-            colour,
-            [line for line in lines if line.serial == serial],
-            [b for b in billing if b.serial == serial],
-            setup,
-            parts,
-            serial,
-        )
+        colour_result(colour, by_line.get(serial, []), by_bill.get(serial, []), setup, parts, serial)
         for serial in serials
     )

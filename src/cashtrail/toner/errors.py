@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cashtrail.contracts.terms import Period
-from cashtrail.errors import InvalidState, ValidationFailed
+from cashtrail.errors import InvalidState, NotFound, ValidationFailed
 
 
 class NoSetupError(InvalidState):
@@ -41,3 +41,34 @@ class MoveIncomplete(ValidationFailed):
     """A board move needs an actor, a reason and an aware instant."""
 
     code = "toner.move_incomplete"
+
+
+class BadPeriod(ValidationFailed):
+    """A reconciliation period label is not ``YYYY``, ``YYYY-H1``, ``YYYY-Q1`` or ``YYYY-MM``."""
+
+    code = "toner.bad_period"
+
+    def __init__(self, label: str) -> None:
+        super().__init__(
+            f"period {label!r} is not YYYY, YYYY-H1/H2, YYYY-Q1..Q4 or YYYY-MM", code=self.code, period=label
+        )
+
+
+class ReconciliationNotFound(NotFound):
+    """No reconciliation record for this agreement and period."""
+
+    code = "toner.reconciliation_not_found"
+
+    def __init__(self, agreement: str, period: str) -> None:
+        super().__init__(
+            f"no toner reconciliation for {agreement} in {period}", code=self.code, agreement=agreement, period=period
+        )
+
+
+class FindingNotFound(NotFound):
+    """No finding with this id."""
+
+    code = "toner.finding_not_found"
+
+    def __init__(self, finding_id: int) -> None:
+        super().__init__(f"no toner finding {finding_id}", code=self.code, finding_id=finding_id)

@@ -145,7 +145,7 @@ def check_costs(data: ReconciliationData) -> list[TonerFinding]:
     setup = data.setup()
     found = []
     for line in data.agreement_shipments():
-        part = part_on(data.parts, line.part_number, line.shipped_on)
+        part = part_on(data.catalog, line.part_number, line.shipped_on)
         if part is None:
             problem = f"has no cost valid on {line.shipped_on}"
         elif setup is not None and part.currency != setup.currency:
@@ -161,7 +161,7 @@ def check_assets_and_mapping(data: ReconciliationData) -> list[TonerFinding]:
     """asset_not_on_contract and mapping_error for the agreement's lines in the period."""
     if data.terms is None:
         return []
-    devices = {d.serial: d for d in data.terms.devices_in(data.period)}
+    devices = {d.serial: d for d in data.devices_in(data.period)}
     found = []
     for line in data.agreement_shipments():
         if line.serial is not None and line.serial not in devices:
@@ -178,7 +178,7 @@ def check_assets_and_mapping(data: ReconciliationData) -> list[TonerFinding]:
 
 
 def _fits(part_number: str, model: str, data: ReconciliationData) -> bool:
-    return any(m.model == model and m.part_number == part_number for m in data.mappings)
+    return (model, part_number) in data.mapped
 
 
 def check_duplicates(data: ReconciliationData) -> list[TonerFinding]:
@@ -196,6 +196,8 @@ def check_duplicates(data: ReconciliationData) -> list[TonerFinding]:
             message = f"shipment {shipment_id} line {number} appears {len(group)} times"
             found.append(TonerFinding(FindingCode.DUPLICATE_SHIPMENT, data.agreement, message, tuple(group)))
     for key, group in by_content.items():
+        if len(group) < 2:
+            continue
         ids = {(line.shipment_id, line.line) for line in group}
         if len({line.upload_id for line in group}) > 1 and len(ids) > 1:
             message = f"serial {key[0]}, part {key[1]}, quantity {key[2]} on {key[3]} came in two uploads"
@@ -232,7 +234,7 @@ def check_asset_count(data: ReconciliationData) -> list[TonerFinding]:
     found = []
     for period, group in sorted(by_period.items()):
         billed = sum(b.billed_asset_count for b in group)
-        active = data.terms.devices_in(period)
+        active = data.devices_in(period)
         if billed != len(active):
             message = f"{period.label()}: {billed} asset(s) billed, {len(active)} device(s) on the agreement"
             rows: tuple[Row, ...] = (*group, *active)
@@ -262,9 +264,12 @@ def check_shipments_without_usage(data: ReconciliationData) -> list[TonerFinding
     for line in data.agreement_shipments():
         if line.serial is not None and line.status == ShipmentStatus.SHIPPED:
             shipped[line.serial].append(line)
+    by_serial: dict[str | None, list[BillingLine]] = defaultdict(list)
+    for b in billing:
+        by_serial[b.serial].append(b)
     found = []
     for serial, lines in sorted(shipped.items()):
-        own = [b for b in billing if b.serial == serial]
+        own = by_serial.get(serial, [])
         if sum(b.mono_pages + b.colour_pages for b in own) == 0:
             message = f"device {serial} received {len(lines)} shipment line(s) but no pages were billed"
             rows: tuple[Row, ...] = (*lines, *own)
@@ -278,12 +283,18 @@ def check_usage_without_shipments(data: ReconciliationData) -> list[TonerFinding
     if data.terms is None or not history:
         return []
     found = []
-    for device in data.terms.devices_in(data.period):
-        own = [b for b in history if b.serial == device.serial]
-        received = {colour_of(line, data.parts) for line in _device_shipments(data, device.serial)}
-        for colour, life in sorted(_expected_life(device.model, data).items()):
-            pages = sum(b.pages_for(colour) for b in own)
-            if colour not in received and pages > life:
+    lives: dict[str, dict[TonerColour, int]] = {}
+    for device in data.devices_in(data.period):
+        own = history.get(device.serial, [])
+        received = data.device_colour_shipments.get(device.serial, {})
+        if device.model not in lives:
+            lives[device.model] = _expected_life(device.model, data)
+        for colour, life in sorted(lives[device.model].items()):
+            history_pages = None if colour in received else data.device_pages(device.serial)
+            if history_pages is None:
+                continue
+            pages = history_pages.pages(colour)
+            if pages > life:
                 message = f"device {device.serial} billed {pages} {colour} pages, over a {life}-page life, no shipment"
                 rows: tuple[Row, ...] = (device, *own)
                 finding = TonerFinding(
@@ -299,47 +310,46 @@ def check_cartridge_not_uploaded(data: ReconciliationData) -> list[TonerFinding]
     if data.terms is None or not history:
         return []
     found = []
-    for device in data.terms.devices_in(data.period):
-        own = [b for b in history if b.serial == device.serial]
-        for colour, lines in _by_colour(data, _device_shipments(data, device.serial)).items():
-            delivered = [line for line in lines if line.status == ShipmentStatus.SHIPPED]
-            if colour is None or not delivered:
+    for device in data.devices_in(data.period):
+        shipped = data.device_colour_shipments.get(device.serial, {})
+        own = data.device_pages(device.serial) if shipped else None
+        for colour, lines in shipped.items():
+            delivered = [line.shipped_on for line in lines if line.status == ShipmentStatus.SHIPPED]
+            if colour is None or not delivered or own is None:
                 continue
-            last = max(line.shipped_on for line in delivered)
+            last = max(delivered)
+            first = own.since(last)
+            pages = own.pages(colour, first)
+            if not pages:
+                continue
             at_last = [line for line in lines if line.shipped_on == last]
-            one = max((p.rated_yield for line in at_last if (p := any_part(data.parts, line.part_number))), default=0)
-            since = [b for b in own if b.period.start >= last]
-            pages = sum(b.pages_for(colour) for b in since)
-            if pages > capacity_shipped(at_last, data.parts) + one:
+            one = max((p.rated_yield for line in at_last if (p := any_part(data.catalog, line.part_number))), default=0)
+            if pages > capacity_shipped(at_last, data.catalog) + one:
                 message = (
                     f"device {device.serial}: {pages} {colour} pages since the shipment of {last} exceed its yield"
                 )
-                rows: tuple[Row, ...] = (*at_last, *since)
+                rows: tuple[Row, ...] = (*at_last, *own.lines[first:])
                 found.append(
                     TonerFinding(FindingCode.CARTRIDGE_NOT_UPLOADED, data.agreement, message, rows, device.serial)
                 )
     return found
 
 
-def _device_history(data: ReconciliationData) -> list[BillingLine]:
-    """Per-device billing lines of the agreement up to the end of the period (empty for per-agreement reports)."""
-    return [
-        b
-        for b in data.billing
-        if b.agreement == data.agreement and b.serial is not None and b.period.end <= data.period.end
-    ]
+def _device_history(data: ReconciliationData) -> dict[str, list[BillingLine]]:
+    """Per serial, the agreement's per-device billing lines up to the end of the period (empty per agreement)."""
+    return data.device_history
 
 
 def _device_shipments(data: ReconciliationData, serial: str) -> list[ShipmentLine]:
-    return [line for line in data.shipments if line.serial == serial and line.shipped_on <= data.period.end]
+    return data.device_shipments.get(serial, [])
 
 
 def _expected_life(model: str, data: ReconciliationData) -> dict[TonerColour, int]:
     """Per colour, the longest life of a cartridge mapped to ``model``: the starter yield, else the rated yield."""
     life: dict[TonerColour, int] = {}
     for mapping in data.mappings:
-        part = any_part(data.parts, mapping.part_number)
-        if mapping.model == model and part is not None:
+        part = any_part(data.catalog, mapping.part_number) if mapping.model == model else None
+        if part is not None:
             pages = mapping.starter_yield if mapping.starter_yield is not None else part.rated_yield
             life[part.colour] = max(life.get(part.colour, 0), pages)
     return life
@@ -348,7 +358,7 @@ def _expected_life(model: str, data: ReconciliationData) -> dict[TonerColour, in
 def _by_colour(data: ReconciliationData, lines: Sequence[ShipmentLine]) -> dict[TonerColour | None, list[ShipmentLine]]:
     grouped: dict[TonerColour | None, list[ShipmentLine]] = defaultdict(list)
     for line in lines:
-        grouped[colour_of(line, data.parts)].append(line)
+        grouped[colour_of(line, data.catalog)].append(line)
     return grouped
 
 

@@ -14,11 +14,13 @@ Invariants: every quantity, yield and page count is a whole number ≥ 0 (a retu
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from cashtrail.contracts.model import Contract, Device
 from cashtrail.contracts.model import Pooling as ContractPooling
@@ -108,6 +110,7 @@ class ShipmentLine:
     ship_to: str = ""
     serial: str | None = None
     status: ShipmentStatus = ShipmentStatus.SHIPPED
+    row_id: int | None = field(default=None, compare=False)  # the stored row, for traces
 
     @property
     def signed_quantity(self) -> int:
@@ -130,6 +133,7 @@ class BillingLine:
     billed_asset_count: int
     invoice_number: str
     serial: str | None = None
+    row_id: int | None = field(default=None, compare=False)  # the stored row, for traces
 
     def pages_for(self, colour: TonerColour) -> int:
         """Pages drawing on ``colour``: black toner serves mono and colour pages, C/M/Y colour pages only."""
@@ -197,9 +201,64 @@ def terms_from_contract(contract: Contract) -> ContractTerms:
     )
 
 
+class PartIndex:
+    """The cost rows of the catalog by part number, oldest first, for lookups in constant time."""
+
+    def __init__(self, parts: Sequence[CartridgePart]) -> None:
+        rows: dict[str, list[CartridgePart]] = {}
+        for part in sorted(parts, key=lambda p: p.valid_from):
+            rows.setdefault(part.part_number, []).append(part)
+        self.rows = rows
+        self.colours = {number: found[0].colour for number, found in rows.items()}
+        self.yields = {number: found[0].rated_yield for number, found in rows.items()}
+
+    def first(self, part_number: str) -> CartridgePart | None:
+        """The earliest row of the part (yield and colour), or ``None`` for an unknown part."""
+        found = self.rows.get(part_number)
+        return found[0] if found else None
+
+    def on(self, part_number: str, day: date) -> CartridgePart | None:
+        """The row in force on ``day``: the latest with ``valid_from`` ≤ day."""
+        chosen = None
+        for part in self.rows.get(part_number, ()):
+            if part.valid_from > day:
+                break
+            chosen = part
+        return chosen
+
+
+Parts = Sequence[CartridgePart] | PartIndex
+
+
+class DevicePages:
+    """A device's billing lines ordered by period start, with running totals so "pages since day" costs a bisect."""
+
+    def __init__(self, lines: Sequence[BillingLine]) -> None:
+        self.lines = sorted(lines, key=lambda b: b.period.start)
+        self.starts = [b.period.start for b in self.lines]
+        mono, colour = [0], [0]
+        for b in reversed(self.lines):
+            mono.append(mono[-1] + b.mono_pages)
+            colour.append(colour[-1] + b.colour_pages)
+        self._mono, self._colour = mono[::-1], colour[::-1]  # [i] = total of lines[i:]
+
+    def since(self, day: date) -> int:
+        """Index of the first line whose period starts on or after ``day``."""
+        return bisect_left(self.starts, day)
+
+    def pages(self, colour: TonerColour, first: int = 0) -> int:
+        """Pages drawing on ``colour`` billed on lines[first:]."""
+        colour_pages = self._colour[first]
+        return colour_pages + self._mono[first] if colour == TonerColour.BLACK else colour_pages
+
+
 @dataclass(frozen=True)
 class ReconciliationData:
-    """Everything one agreement and period need; shipments and billing may include history and other agreements."""
+    """Everything one agreement and period need; shipments and billing may include history and other agreements.
+
+    The lookups below are computed once per instance (``cached_property``), so checks over large agreements stay
+    linear in their rows; the inputs themselves are never changed.
+    """
 
     agreement: str
     period: Period
@@ -212,36 +271,117 @@ class ReconciliationData:
 
     def setup(self) -> ReconciliationSetup | None:
         """The set-up of the agreement valid at the end of the period (the latest one starting before it)."""
+        return self._setup
+
+    @cached_property
+    def _setup(self) -> ReconciliationSetup | None:
         valid = [s for s in self.setups if s.agreement == self.agreement and s.is_valid_on(self.period.end)]
         return max(valid, key=lambda s: s.valid_from, default=None)
 
+    @cached_property
+    def catalog(self) -> PartIndex:
+        """The parts indexed by number."""
+        return PartIndex(self.parts)
+
+    @cached_property
+    def mapped(self) -> frozenset[tuple[str, str]]:
+        """Every (model, part number) pair of the mappings."""
+        return frozenset((m.model, m.part_number) for m in self.mappings)
+
     def agreement_shipments(self) -> list[ShipmentLine]:
         """Lines of this agreement (by agreement or a ship-to of its set-ups) shipped in the period."""
-        own = [s for s in self.setups if s.agreement == self.agreement]
+        return self._own_shipments
+
+    @cached_property
+    def _own_shipments(self) -> list[ShipmentLine]:
+        ship_tos = {t for s in self.setups if s.agreement == self.agreement for t in s.ship_tos}
         return [
             line
             for line in self.shipments
             if self.period.contains(line.shipped_on)
-            and (line.agreement == self.agreement or any(s.serves(line) for s in own))
+            and (line.agreement == self.agreement or (bool(line.ship_to) and line.ship_to in ship_tos))
         ]
 
     def agreement_billing(self) -> list[BillingLine]:
         """Billing lines of this agreement whose period lies within the reconciliation period."""
+        return self._own_billing
+
+    @cached_property
+    def _own_billing(self) -> list[BillingLine]:
         return [
             b
             for b in self.billing
             if b.agreement == self.agreement and self.period.start <= b.period.start and b.period.end <= self.period.end
         ]
 
+    @cached_property
+    def device_history(self) -> dict[str, list[BillingLine]]:
+        """Per serial, the agreement's per-device billing lines up to the end of the period."""
+        found: dict[str, list[BillingLine]] = {}
+        for b in self.billing:
+            if b.agreement == self.agreement and b.serial is not None and b.period.end <= self.period.end:
+                found.setdefault(b.serial, []).append(b)
+        return found
 
-def part_on(parts: Sequence[CartridgePart], part_number: str, day: date) -> CartridgePart | None:
+    def devices_in(self, period: Period) -> tuple[Device, ...]:
+        """Devices on the agreement for at least one day of ``period`` (empty without terms), computed once."""
+        if self.terms is None:
+            return ()
+        cache = self._devices_cache
+        if period not in cache:
+            cache[period] = self.terms.devices_in(period)
+        return cache[period]
+
+    @cached_property
+    def _devices_cache(self) -> dict[Period, tuple[Device, ...]]:
+        return {}
+
+    @cached_property
+    def device_colour_shipments(self) -> dict[str, dict[TonerColour | None, list[ShipmentLine]]]:
+        """Per serial and colour (``None`` for unknown parts), every line shipped up to the end of the period."""
+        colours = self.catalog.colours
+        found: dict[str, dict[TonerColour | None, list[ShipmentLine]]] = {}
+        for serial, lines in self.device_shipments.items():
+            grouped: dict[TonerColour | None, list[ShipmentLine]] = {}
+            for line in lines:
+                grouped.setdefault(colours.get(line.part_number), []).append(line)
+            found[serial] = grouped
+        return found
+
+    def device_pages(self, serial: str) -> DevicePages | None:
+        """The device's billed history with its page totals (built on first use), for the usage-gap checks."""
+        cache = self._pages_cache
+        if serial not in cache:
+            lines = self.device_history.get(serial)
+            cache[serial] = None if lines is None else DevicePages(lines)
+        return cache[serial]
+
+    @cached_property
+    def _pages_cache(self) -> dict[str, DevicePages | None]:
+        return {}
+
+    @cached_property
+    def device_shipments(self) -> dict[str, list[ShipmentLine]]:
+        """Per serial, every line (any agreement) shipped up to the end of the period."""
+        found: dict[str, list[ShipmentLine]] = {}
+        for line in self.shipments:
+            if line.serial is not None and line.shipped_on <= self.period.end:
+                found.setdefault(line.serial, []).append(line)
+        return found
+
+
+def part_on(parts: Parts, part_number: str, day: date) -> CartridgePart | None:
     """The cost row of ``part_number`` in force on ``day``, or ``None`` when it has none."""
+    if isinstance(parts, PartIndex):
+        return parts.on(part_number, day)
     rows = [p for p in parts if p.part_number == part_number and p.valid_from <= day]
     return max(rows, key=lambda p: p.valid_from, default=None)
 
 
-def any_part(parts: Sequence[CartridgePart], part_number: str) -> CartridgePart | None:
+def any_part(parts: Parts, part_number: str) -> CartridgePart | None:
     """The earliest row of ``part_number``: yield and colour are properties of the part, not of its price."""
+    if isinstance(parts, PartIndex):
+        return parts.first(part_number)
     rows = [p for p in parts if p.part_number == part_number]
     return min(rows, key=lambda p: p.valid_from, default=None)
 

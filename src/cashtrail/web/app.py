@@ -17,7 +17,7 @@ from cashtrail import __version__
 from cashtrail.bootstrap import App
 from cashtrail.web.assets import INSTALL_HINT, STATIC_DIR, missing_vendor_files
 from cashtrail.web.errors import install_error_pages
-from cashtrail.web.routes import auth, billing, cashapp, customers, home, invoicing, receivables
+from cashtrail.web.routes import auth, billing, cashapp, customers, home, invoicing, receivables, toner
 from cashtrail.web.security import signed_in_user, verify_csrf
 from cashtrail.web.templating import make_templates
 
@@ -30,6 +30,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     billing.router,
     invoicing.router,
+    toner.router,
     cashapp.router,
     receivables.router,
 )

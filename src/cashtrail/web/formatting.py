@@ -40,6 +40,19 @@ def amount(value: Decimal | int | str | None, currency: str | None = None) -> st
     return f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
 
 
+def figure(value: Decimal | int | str | None, places: int = 2) -> str:
+    """A count or measure (pages, percentages) with thousands separators and at most ``places`` decimals.
+
+    >>> figure("120000.0000"), figure("12000.50000000"), figure(140000), figure("0.0080000", 6), figure(None)
+    ('120,000', '12,000.5', '140,000', '0.008', '—')
+    """
+    if value is None or value == "":
+        return DASH
+    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def when(instant: datetime | None, zone: ZoneInfo) -> str:
     """An instant as ``YYYY-MM-DD HH:MM`` in ``zone``; a dash for None."""
     if instant is None:

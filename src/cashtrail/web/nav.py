@@ -30,6 +30,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Bill run", "/billing/preview", Permission.BILLING_RUN),
     NavEntry("Billing blocks", "/billing/blocks", Permission.CONTRACTS_READ),
     NavEntry("Invoices", "/invoices", Permission.INVOICES_READ),
+    NavEntry("Toner", "/toner", Permission.TONER_READ),
     NavEntry("Cash", "/cash", Permission.CASH_APPLY),
     NavEntry("Aging", "/ar/aging", Permission.AR_READ),
 )

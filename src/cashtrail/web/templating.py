@@ -48,6 +48,7 @@ def make_templates(app: App, *, vendor_ok: bool) -> Jinja2Templates:
     )
     env.filters.update(
         amount=formatting.amount,
+        figure=formatting.figure,
         when=partial(formatting.when, zone=ZoneInfo(app.settings.timezone)),
         audit_value=formatting.audit_value,
         label=formatting.label,

@@ -50,8 +50,13 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "indices",
         "billing",
         "entities",
+        "projects",
         "invoicing",
+        "sending",
         "cashapp",
+        "toner-reference",
+        "toner-shipments",
+        "toner-board",
     ]
     assert [c.label for c in default_counts()][-1] == "audit events"
 

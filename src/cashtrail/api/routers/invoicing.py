@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query, Response
 from fastapi.responses import JSONResponse
 
 from cashtrail.api.deps import CashtrailApp, CurrentActor
@@ -23,11 +23,14 @@ from cashtrail.api.schemas.invoicing import (
     LegalEntityOut,
     PrepareOut,
     ReasonIn,
+    SendIn,
+    SendOut,
     StopIn,
     StopList,
     StopOut,
     WaitingOut,
 )
+from cashtrail.documents.pdf import render_progress_pdf
 from cashtrail.invoicing.approval_services import (
     active_stops,
     approval_queue,
@@ -39,7 +42,9 @@ from cashtrail.invoicing.approval_services import (
 )
 from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice
 from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import find_invoice, invoice_detail, list_invoices
+from cashtrail.invoicing.send_services import export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
 from cashtrail.money import Money
 from cashtrail.parties.entity_services import legal_entities
@@ -169,6 +174,43 @@ def credit(
         )
 
     return idempotent(app, actor, idempotency_key, f"credit:{invoice_id}", body, run, status_code=201)
+
+
+@router.get(
+    "/invoices/{invoice_id}/progress-statement",
+    summary="The progress statement of a project's stage invoice (PDF)",
+    responses={200: {"content": {"application/pdf": {}}}, **problem_responses(404, 409)},
+    response_class=Response,
+)
+def progress(invoice_id: InvoiceId, app: CashtrailApp, actor: CurrentActor) -> Response:
+    """Every stage billed so far against the contract value, in the customer's language."""
+    doc = progress_statement(app.uow(), actor, invoice_id)
+    pdf = render_progress_pdf(doc.statement, doc.seller, doc.buyer, doc.language)
+    name = f"{doc.statement.number}.pdf"
+    return Response(
+        pdf, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get(
+    "/invoices/{invoice_id}/{fmt}",
+    summary="Download an issued document's PDF or Peppol UBL",
+    responses={200: {"content": {"application/pdf": {}, "application/xml": {}}}, **problem_responses(404, 409)},
+    response_class=Response,
+)
+def download(
+    invoice_id: InvoiceId, fmt: Annotated[str, Path(pattern="^(pdf|ubl)$")], app: CashtrailApp, actor: CurrentActor
+) -> Response:
+    """The file rendered once at first use and kept: what the customer received, byte for byte."""
+    name, media_type, content = export_document(app.uow(), app.clock, actor, app.renderer(), invoice_id, fmt)
+    return Response(content, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/invoices/{invoice_id}/send", summary="E-mail an issued document", responses=problem_responses(404, 409))
+def send(invoice_id: InvoiceId, body: SendIn, app: CashtrailApp, actor: CurrentActor) -> SendOut:
+    """Queue the e-mail with the PDF and UBL to the billing contact (or ``recipient``); sending twice queues once."""
+    message = send_invoice(app.uow(), app.clock, actor, app.renderer(), invoice_id, recipient=body.recipient)
+    return SendOut(key=message.key, recipient=message.recipient, status=message.status)
 
 
 @router.get("/invoice-stops", summary="Customer and contract stops in force")

@@ -58,6 +58,7 @@ class CustomerCreate(BaseModel):
     currency: str = Field(max_length=8, examples=["EUR"])
     payment_terms_code: str = Field(max_length=32, examples=["N30"])
     vat_number: str | None = Field(None, max_length=32, examples=["BE0403170701"])
+    registration_number: str | None = Field(None, max_length=32, examples=["0403170701"])
     credit_limit: Amount | None = Field(None, description="In the customer's currency; null means no limit.")
     iban: str | None = Field(None, max_length=50)
     status: CustomerStatus = CustomerStatus.ACTIVE
@@ -88,6 +89,7 @@ class CustomerPatch(BaseModel):
     currency: str | None = Field(None, max_length=8)
     payment_terms_code: str | None = Field(None, max_length=32)
     vat_number: str | None = Field(None, max_length=32)
+    registration_number: str | None = Field(None, max_length=32)
     credit_limit: Amount | None = None
     iban: str | None = Field(None, max_length=50)
     status: CustomerStatus | None = None
@@ -131,6 +133,7 @@ class CustomerOut(BaseModel):
     currency: str
     payment_terms_code: str
     vat_number: str | None
+    registration_number: str | None = None
     credit_limit: str | None = Field(description="Decimal string in `currency`; null means no limit.")
     iban: str | None
     status: str
@@ -149,6 +152,7 @@ class CustomerOut(BaseModel):
             currency=customer.currency,
             payment_terms_code=customer.payment_terms_code,
             vat_number=customer.vat_number,
+            registration_number=customer.registration_number,
             credit_limit=None if limit is None else money_text(limit, customer.currency),
             iban=customer.iban,
             status=str(customer.status),

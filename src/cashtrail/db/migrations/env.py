@@ -9,6 +9,7 @@ import cashtrail.db.billing_tables  # noqa: F401 - registers the billing tables 
 import cashtrail.db.cashapp_tables  # noqa: F401 - registers the cash application tables on the metadata
 import cashtrail.db.invoicing_tables  # noqa: F401 - registers the invoicing tables on the metadata
 import cashtrail.db.ledger_tables  # noqa: F401 - registers the ledger tables on the metadata
+import cashtrail.db.toner_tables  # noqa: F401 - registers the toner reconciliation tables on the metadata
 from cashtrail.db.engine import make_engine
 from cashtrail.db.tables import metadata
 

@@ -44,6 +44,7 @@ _HEADER = (
     "coverage_allowance_percent",
     "pooling",
     "base_fee_per_device",
+    "contract_value",
 )
 
 
@@ -230,6 +231,15 @@ class SqlContractRepository:
         if customers is not None:
             query = query.where(c.customer_number >= customers[0], c.customer_number <= customers[1])
         return self._load(query.order_by(c.number))
+
+    def by_numbers(self, numbers: Iterable[str]) -> list[Contract]:
+        """The stored contracts among ``numbers``, in number order."""
+        found: list[Contract] = []
+        wanted = sorted(set(numbers))
+        for start in range(0, len(wanted), 1000):
+            query = select(bt.contracts).where(bt.contracts.c.number.in_(wanted[start : start + 1000]))
+            found += self._load(query)
+        return sorted(found, key=lambda c: c.number)
 
     def serials_known(self, serials: Iterable[str]) -> set[str]:
         """The serials among ``serials`` that are devices of some contract."""

@@ -177,6 +177,18 @@ class SqlInvoiceRepository:
         query = select(*(t[f] for f in _SUMMARY)).where(t.credits_id == invoice_id).order_by(t.id)
         return [InvoiceSummary(*row) for row in self.session.execute(query)]
 
+    def issued_lines_of(self, contract_number: str, category: str) -> list[tuple[int, str, date, Line]]:
+        """(invoice id, number, issue date, line) of every issued invoice line of ``category`` on the contract."""
+        i, ln = it.invoices.c, it.invoice_lines.c
+        query = (
+            select(i.id, i.number, i.issue_date, i.currency, it.invoice_lines)
+            .join_from(it.invoice_lines, it.invoices, ln.invoice_id == i.id)
+            .where(ln.contract_number == contract_number, ln.category == category, i.number.is_not(None))
+            .where(i.kind == DocumentKind.INVOICE)
+            .order_by(i.issue_date, i.id, ln.position)
+        )
+        return [(r[0], r[1], r[2], _line(r, r[3])) for r in self.session.execute(query)]
+
     def _load(self, rows: Sequence[Any]) -> list[Document]:
         ids = [r["id"] for r in rows]
         lines: dict[int, list[Line]] = {i: [] for i in ids}

@@ -64,6 +64,14 @@ class SqlPendingChargeRepository:
         )
         return [PendingState(*row) for row in self.session.execute(query)]
 
+    def charges_of_origin(self, origin: str, origin_ref: str) -> list[Charge]:
+        """The charges one origin record handed to billing that were not cancelled, in the order they came."""
+        p = bt.pending_charges.c
+        query = select(bt.pending_charges).where(
+            p.origin == origin, p.origin_ref == origin_ref, p.cancelled_at.is_(None)
+        )
+        return [_charge(r) for r in self.session.execute(query.order_by(p.id))]
+
     def due(self, until: date, *, customers: tuple[str, str] | None = None) -> list[Charge]:
         """Charges not billed nor cancelled whose period starts by ``until`` (for the shard ``customers``)."""
         p, b = bt.pending_charges, bt.billed_charges

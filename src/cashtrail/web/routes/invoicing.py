@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from cashtrail.documents.pdf import render_progress_pdf
+from cashtrail.documents.preview import first_page_png
 from cashtrail.errors import FieldError, ValidationFailed
 from cashtrail.invoicing.approval_services import (
     approval_queue,
@@ -19,7 +21,9 @@ from cashtrail.invoicing.approval_services import (
 )
 from cashtrail.invoicing.issue_services import credit_invoice, issue_invoice
 from cashtrail.invoicing.prepare_services import prepare_invoices
+from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import count_invoices, invoice_detail, list_invoices
+from cashtrail.invoicing.send_services import export_document, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter, InvoiceSummary
 from cashtrail.money import Money
 from cashtrail.web.export import Column, xlsx_response
@@ -163,6 +167,44 @@ def issue(request: Request, user: CurrentUser, invoice_id: int) -> Response:
     app = cashtrail_app(request)
     doc = issue_invoice(app.uow(), app.clock, user.actor, invoice_id)
     flash(request, "success", f"Issued {doc.number}.")
+    return _back(invoice_id)
+
+
+@router.get("/invoices/{invoice_id}/file/{fmt}")
+def download(request: Request, user: CurrentUser, invoice_id: int, fmt: str) -> Response:
+    """The PDF (shown inline, for the preview) or the UBL file (downloaded)."""
+    app = cashtrail_app(request)
+    name, media_type, content = export_document(app.uow(), app.clock, user.actor, app.renderer(), invoice_id, fmt)
+    disposition = "inline" if fmt == "pdf" else "attachment"
+    return Response(
+        content, media_type=media_type, headers={"Content-Disposition": f'{disposition}; filename="{name}"'}
+    )
+
+
+@router.get("/invoices/{invoice_id}/preview.png")
+def preview(request: Request, user: CurrentUser, invoice_id: int) -> Response:
+    """The first page of the PDF as an image."""
+    app = cashtrail_app(request)
+    _, _, content = export_document(app.uow(), app.clock, user.actor, app.renderer(), invoice_id, "pdf")
+    return Response(first_page_png(content), media_type="image/png")
+
+
+@router.get("/invoices/{invoice_id}/progress.pdf")
+def progress_pdf(request: Request, user: CurrentUser, invoice_id: int) -> Response:
+    """The progress statement of a project's stage invoice."""
+    app = cashtrail_app(request)
+    progress = progress_statement(app.uow(), user.actor, invoice_id)
+    pdf = render_progress_pdf(progress.statement, progress.seller, progress.buyer, progress.language)
+    name = f"{progress.statement.number}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.post("/invoices/{invoice_id}/send")
+def send(request: Request, user: CurrentUser, invoice_id: int, recipient: Annotated[str, Form()] = "") -> Response:
+    """Queue the e-mail to the billing contact (delivered by the outbox)."""
+    app = cashtrail_app(request)
+    message = send_invoice(app.uow(), app.clock, user.actor, app.renderer(), invoice_id, recipient=recipient or None)
+    flash(request, "success", f"E-mail to {message.recipient} queued in the outbox.")
     return _back(invoice_id)
 
 

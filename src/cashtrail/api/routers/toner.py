@@ -1,0 +1,125 @@
+"""Toner reconciliation: runs, the board, one reconciliation with its rows, moves, findings, exports and trends."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from cashtrail.api.deps import CashtrailApp, CurrentActor
+from cashtrail.api.problems import COMMON_PROBLEMS
+from cashtrail.api.schemas.toner import (
+    DecisionIn,
+    DetailOut,
+    FindingList,
+    FindingOut,
+    MoveIn,
+    RecordList,
+    RecordOut,
+    ReportIn,
+    ReportOut,
+    RunIn,
+    RunOut,
+    TrendList,
+    TrendOut,
+)
+from cashtrail.files.toner_trend import trend_png
+from cashtrail.files.toner_xlsx import country_file
+from cashtrail.toner.bill_run_report import report_from_bill_runs
+from cashtrail.toner.board_services import decide_finding, move_record
+from cashtrail.toner.queries import BoardFilter, board, detail, findings_list, trend
+from cashtrail.toner.records import StoredFinding
+from cashtrail.toner.run_services import run_reconciliation
+
+router = APIRouter(prefix="/v1/toner", tags=["toner"], responses=COMMON_PROBLEMS)
+Filter = Annotated[str, Query(max_length=32)]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post("/runs", summary="Reconcile every agreement's toner periods inside a span")
+def run(body: RunIn, app: CashtrailApp, actor: CurrentActor) -> RunOut:
+    """Calculate, check and put on the board; records under review or later are left alone. Safe to repeat."""
+    if body.from_bill_runs:
+        report_from_bill_runs(app.uow(), app.clock, actor, body.period)
+    return RunOut.of(run_reconciliation(app.uow(), app.clock, actor, body.period, agreements=body.agreements))
+
+
+@router.post("/billing-reports", summary="Build the billing report of a span from our own bill runs")
+def billing_report(body: ReportIn, app: CashtrailApp, actor: CurrentActor) -> ReportOut:
+    """One line per device and month from the usage lines our bill runs billed (ERP imports are left alone)."""
+    return ReportOut(lines=report_from_bill_runs(app.uow(), app.clock, actor, body.period))
+
+
+@router.get("/reconciliations", summary="The huddle board")
+def reconciliations(
+    app: CashtrailApp,
+    actor: CurrentActor,
+    period: Filter = "",
+    status: Filter = "",
+    country: Filter = "",
+    owner: Filter = "",
+) -> RecordList:
+    """Every reconciliation record matching the filters, by agreement and period."""
+    found = board(app.uow(), actor, BoardFilter(period, status, country, owner))
+    return RecordList(items=[RecordOut.of(r) for r in found])
+
+
+@router.get("/reconciliations/{agreement}/{period}", summary="One reconciliation with the rows behind its figures")
+def reconciliation(
+    agreement: Annotated[str, Path(max_length=40)], period: Annotated[str, Path(max_length=32)], app: CashtrailApp,
+    actor: CurrentActor,
+) -> DetailOut:  # fmt: skip
+    """Per colour the figures and the shipment and billing rows they came from; findings; audit trail; billing."""
+    return DetailOut.of(detail(app.uow(), actor, agreement, period))
+
+
+@router.post("/reconciliations/{agreement}/{period}/moves", summary="Move a reconciliation on the board")
+def move(
+    agreement: Annotated[str, Path(max_length=40)], period: Annotated[str, Path(max_length=32)], body: MoveIn,
+    app: CashtrailApp, actor: CurrentActor,
+) -> RecordOut:  # fmt: skip
+    """Audited with actor, time and reason; approval with open errors is refused (``toner.open_findings``)."""
+    return RecordOut.of(move_record(app.uow(), app.clock, actor, agreement, period, body.status, body.reason))
+
+
+@router.get("/findings", summary="Findings of the reconciliations")
+def findings(
+    app: CashtrailApp, actor: CurrentActor, period: Filter = "", code: Filter = "", state: Filter = "open"
+) -> FindingList:
+    """Typed findings with severity, rows and a suggested fix."""
+    found = findings_list(app.uow(), actor, period=period, code=code, state=state)
+    return FindingList(items=[FindingOut.of(r, f) for r, f in found])
+
+
+@router.post("/findings/{finding_id}/decision", summary="Accept or reopen a finding")
+def decide(
+    finding_id: Annotated[int, Path(ge=1)], body: DecisionIn, app: CashtrailApp, actor: CurrentActor
+) -> dict[str, object]:
+    """An accepted finding no longer blocks approval; the note is kept with the finding and in the audit trail."""
+    finding = decide_finding(app.uow(), app.clock, actor, finding_id, body.state, body.note)
+    return {"id": finding.id, "state": finding.state.value, "note": finding.note}
+
+
+@router.get("/exports/country", summary="The country file (XLSX)", response_class=Response)
+def country_export(
+    app: CashtrailApp, actor: CurrentActor, country: Annotated[str, Query(min_length=2, max_length=2)], period: Filter
+) -> Response:
+    """Summary, details and findings sheets of one country and period."""
+    records = board(app.uow(), actor, BoardFilter(period=period, country=country.upper()))
+    by_record: dict[int, list[StoredFinding]] = {}
+    for record, finding in findings_list(app.uow(), actor, period=period, state=""):
+        by_record.setdefault(record.id or 0, []).append(finding)
+    body = country_file(country.upper(), period, records, by_record, made_on=app.clock.now().date())
+    name = f"toner-{country.upper()}-{period}.xlsx"
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/trend", summary="Expected vs shipped, excess, charge and coverage per period")
+def trend_data(app: CashtrailApp, actor: CurrentActor, by: Filter = "country", value: Filter = "") -> TrendList:
+    return TrendList(items=[TrendOut.of(p) for p in trend(app.uow(), actor, by=by, value=value)])
+
+
+@router.get("/trend.png", summary="The trend chart as PNG", response_class=Response)
+def trend_chart(app: CashtrailApp, actor: CurrentActor, by: Filter = "country", value: Filter = "") -> Response:
+    points = trend(app.uow(), actor, by=by, value=value)
+    return Response(trend_png(f"Toner trend {by} {value}", points), media_type="image/png")

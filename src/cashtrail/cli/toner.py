@@ -1,0 +1,212 @@
+"""Toner reconciliation commands: run, board, findings, moves, finding decisions, exports and trends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import Progress
+
+from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
+from cashtrail.files.toner_trend import trend_html, trend_png
+from cashtrail.files.toner_xlsx import country_file
+from cashtrail.jobs.toner_run import run_parallel
+from cashtrail.toner.bill_run_report import report_from_bill_runs
+from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_record
+from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
+from cashtrail.toner.records import ReconciliationRecord, StoredFinding
+from cashtrail.toner.run_services import run_reconciliation
+
+toner_app = typer.Typer(help="MPS toner reconciliation (TREC).", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(toner_app, name="toner")
+
+
+def _card(r: ReconciliationRecord) -> dict[str, object]:
+    return {
+        "agreement": r.agreement,
+        "period": r.period_label,
+        "country": r.country,
+        "status": r.status.value,
+        "owner": r.owner,
+        "due_on": r.due_on,
+        "total_charge": r.total_charge,
+        "currency": r.currency,
+        "errors_open": r.errors_open,
+        "warnings_open": r.warnings_open,
+    }
+
+
+@toner_app.command("run")
+def run(
+    period: str = typer.Option(..., help="Span to reconcile: YYYY, YYYY-H1, YYYY-Q1 or YYYY-MM."),
+    agreement: list[str] = typer.Option(None, help="Only these agreements (repeat the option)."),
+    from_bill_runs: bool = typer.Option(
+        False, "--from-bill-runs", help="First rebuild the billing report from our own bill runs."
+    ),
+    workers: int = typer.Option(1, min=1, max=16, help="Processes, each reconciling a shard of the agreements."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Reconcile every agreement's toner periods inside PERIOD and put the results on the huddle board."""
+    cashtrail = get_app()
+    who = actor(cashtrail)
+    with handled(), Progress(console=err, transient=True) as progress:
+        progress.add_task(f"Reconciling {period}", total=None)
+        if from_bill_runs:
+            report_from_bill_runs(cashtrail.uow(), cashtrail.clock, who, period)
+        invoiced = mark_invoiced(cashtrail.uow(), cashtrail.clock, who)
+        if workers > 1 and not agreement:
+            summary = run_parallel(cashtrail, who, period, workers)
+        else:
+            summary = run_reconciliation(cashtrail.uow(), cashtrail.clock, who, period, agreements=agreement or None)
+    data = {**summary.as_dict(), "invoiced": invoiced}
+    emit(
+        data,
+        as_json=as_json,
+        render=lambda _: table(
+            f"Toner reconciliation {summary.span}",
+            ["records", "statuses", "findings", "charges", "left alone"],
+            [
+                [
+                    summary.records,
+                    ", ".join(f"{k} {v}" for k, v in sorted(summary.statuses.items())),
+                    ", ".join(f"{k} {v}" for k, v in sorted(summary.findings.items())),
+                    ", ".join(f"{v} {k}" for k, v in sorted(summary.charges.items())),
+                    len(summary.skipped),
+                ]
+            ],
+        ),
+    )
+
+
+@toner_app.command("board")
+def show_board(
+    period: str = typer.Option("", help="Only records inside this span."),
+    status: str = typer.Option("", help="Only this status."),
+    country: str = typer.Option("", help="Only this country (ISO code)."),
+    owner: str = typer.Option("", help="Only this owner."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The huddle board: one card per agreement and period."""
+    cashtrail = get_app()
+    with handled():
+        cards = [
+            _card(r) for r in board(cashtrail.uow(), actor(cashtrail), BoardFilter(period, status, country, owner))
+        ]
+    columns = ["agreement", "period", "country", "status", "owner", "due_on", "total_charge", "errors_open"]
+    emit(cards, as_json=as_json, render=lambda d: table("Toner board", columns, [[c[k] for k in columns] for c in d]))
+
+
+@toner_app.command("findings")
+def findings(
+    period: str = typer.Option("", help="Only records inside this span."),
+    code: str = typer.Option("", help="Only this finding code."),
+    state: str = typer.Option("open", help="open, accepted or resolved; blank for all."),
+    agreement: str = typer.Option("", help="Only this agreement."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Findings with severity, rows and suggested fix."""
+    cashtrail = get_app()
+    with handled():
+        found = findings_list(
+            cashtrail.uow(), actor(cashtrail), period=period, code=code, state=state, agreement=agreement
+        )
+    rows = [
+        {
+            "id": f.id,
+            "agreement": r.agreement,
+            "period": r.period_label,
+            "code": f.code,
+            "severity": f.severity,
+            "state": f.state.value,
+            "serial": f.serial,
+            "message": f.message,
+            "rows": f.rows,
+            "suggested_fix": f.suggested_fix,
+        }
+        for r, f in found
+    ]
+    columns = ["id", "agreement", "period", "code", "severity", "message", "suggested_fix"]
+    emit(rows, as_json=as_json, render=lambda d: table("Toner findings", columns, [[x[k] for k in columns] for x in d]))
+
+
+@toner_app.command("move")
+def move(
+    agreement: str = typer.Argument(..., help="Agreement (contract number)."),
+    period: str = typer.Argument(..., help="Period label, e.g. 2026-Q1."),
+    status: str = typer.Argument(..., help="Target status, e.g. under_review, approved, no_charge."),
+    reason: str = typer.Option(..., help="Why (kept in the audit trail)."),
+) -> None:
+    """Move a card on the board (audited); approval queues the excess charges for the next bill run."""
+    cashtrail = get_app()
+    with handled():
+        record = move_record(cashtrail.uow(), cashtrail.clock, actor(cashtrail), agreement, period, status, reason)
+    out.print(f"{record.key} is now {record.status.value}")
+
+
+@toner_app.command("decide")
+def decide(
+    finding_id: int = typer.Argument(..., help="Finding id (see `toner findings`)."),
+    state: str = typer.Argument(..., help="accepted or open."),
+    note: str = typer.Option(..., help="Why (kept on the finding and in the audit trail)."),
+) -> None:
+    """Accept a finding (it stops blocking approval) or reopen it."""
+    cashtrail = get_app()
+    with handled():
+        finding = decide_finding(cashtrail.uow(), cashtrail.clock, actor(cashtrail), finding_id, state, note)
+    out.print(f"finding {finding.id} is now {finding.state.value}")
+
+
+@toner_app.command("export")
+def export(
+    country: str = typer.Option(..., help="Country (ISO code)."),
+    period: str = typer.Option(..., help="Span, e.g. 2026-Q1."),
+    output: Path = typer.Option(None, "--out", help="File to write; default toner-COUNTRY-PERIOD.xlsx."),
+) -> None:
+    """The country file: summary, details and findings sheets in one XLSX."""
+    cashtrail = get_app()
+    who = actor(cashtrail)
+    with handled():
+        records = board(cashtrail.uow(), who, BoardFilter(period=period, country=country.upper()))
+        found = findings_list(cashtrail.uow(), who, period=period, state="")
+    by_record: dict[int, list[StoredFinding]] = {}
+    for record, finding in found:
+        by_record.setdefault(record.id or 0, []).append(finding)
+    target = output or Path(f"toner-{country.upper()}-{period}.xlsx")
+    target.write_bytes(country_file(country.upper(), period, records, by_record, made_on=cashtrail.clock.now().date()))
+    out.print(f"wrote {target} ({len(records)} agreements)")
+
+
+@toner_app.command("trend")
+def trend_export(
+    by: str = typer.Option("country", help="country or agreement."),
+    value: str = typer.Option(..., help="The country code or agreement number."),
+    png: Path = typer.Option(None, help="Write the chart as PNG here."),
+    html: Path = typer.Option(None, help="Write a standalone HTML page here."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Expected vs shipped, excess, charge and coverage over periods; optional PNG and HTML files."""
+    cashtrail = get_app()
+    with handled():
+        points = trend(cashtrail.uow(), actor(cashtrail), by=by, value=value)
+    title = f"Toner trend {by} {value}"
+    if png:
+        png.write_bytes(trend_png(title, points))
+    if html:
+        html.write_text(trend_html(title, points), encoding="utf-8")
+    data = [
+        {
+            "period": p.period,
+            "group": p.group,
+            "expected": p.expected,
+            "shipped": p.shipped,
+            "excess": p.excess,
+            "charge": p.charge,
+            "coverage_black": p.coverage_black,
+        }
+        for p in points
+    ]
+    columns = ["period", "group", "expected", "shipped", "excess", "charge", "coverage_black"]
+    emit(data, as_json=as_json, render=lambda d: table(title, columns, [[x[k] for k in columns] for x in d]))

@@ -1,0 +1,57 @@
+"""Toner reconciliation over several processes: the run's agreements split into contiguous shards, one per worker.
+
+Each worker process wires its own application from the same settings and runs the ordinary use case
+(:func:`cashtrail.toner.run_services.run_reconciliation`) for its shard, in its own transaction; records are keyed by
+agreement and period, so a shard run twice changes nothing the second time. On SQLite the shards read in parallel
+and their writes queue on the database lock (WAL, busy timeout); on PostgreSQL they run side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from decimal import Decimal
+from multiprocessing import get_context
+
+from cashtrail.bootstrap import App, bootstrap
+from cashtrail.config import Settings
+from cashtrail.identity.model import Actor
+from cashtrail.toner.run_services import RunSummary, run_reconciliation, shards
+
+
+def _run_shard(settings: Settings, actor: Actor, span: str, agreements: Sequence[str]) -> RunSummary:
+    app = bootstrap(settings)
+    try:
+        return run_reconciliation(app.uow(), app.clock, actor, span, agreements=agreements)
+    finally:
+        app.engine.dispose()
+
+
+def run_parallel(app: App, actor: Actor, span: str, workers: int) -> RunSummary:
+    """Reconcile ``span`` with ``workers`` processes (one shard each) and merge their summaries."""
+    if workers <= 1:
+        return run_reconciliation(app.uow(), app.clock, actor, span)
+    parts = [p for p in shards(app.uow(), span, workers) if p]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_run_shard, *zip(*[(app.settings, actor, span, p) for p in parts], strict=True)))
+    return merge(results, span)
+
+
+def merge(results: Sequence[RunSummary], span: str) -> RunSummary:
+    """One summary for several shards."""
+    merged = RunSummary(results[0].span if results else span)
+    for part in results:
+        merged.records += part.records
+        merged.skipped += part.skipped
+        for phase, seconds in part.seconds.items():
+            merged.seconds[phase] = max(merged.seconds.get(phase, 0.0), seconds)
+        for target, source in ((merged.statuses, part.statuses), (merged.findings, part.findings)):
+            for key, count in source.items():
+                target[key] = target.get(key, 0) + count
+        for currency, amount in part.charges.items():
+            merged.charges[currency] = str(_dec(merged.charges.get(currency)) + _dec(amount))
+    return merged
+
+
+def _dec(text: str | None) -> Decimal:
+    return Decimal(text or 0)

@@ -1,0 +1,167 @@
+"""Read side of toner reconciliation: the board, one record's detail with its rows, findings and trends.
+
+Nothing here writes. The detail of a record loads the shipment and billing rows whose ids the calculation kept,
+so each colour's expected, shipped and excess figures are shown next to the rows they came from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from cashtrail.audit.model import AuditEvent
+from cashtrail.identity.model import Actor, Permission
+from cashtrail.ports import UnitOfWork
+from cashtrail.toner import billing_hook
+from cashtrail.toner.board import BoardStatus
+from cashtrail.toner.board_services import get_record
+from cashtrail.toner.model import ISO_COVERAGE_PERCENT, BillingLine, CartridgePart, ShipmentLine
+from cashtrail.toner.periods import parse_span
+from cashtrail.toner.records import ReconciliationRecord, StoredFinding
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    period: str = ""
+    status: str = ""
+    country: str = ""
+    owner: str = ""
+    agreement: str = ""
+
+
+def board(uow: UnitOfWork, actor: Actor, wanted: BoardFilter = BoardFilter()) -> list[ReconciliationRecord]:  # noqa: B008
+    """The board's cards matching the filter, by agreement and period."""
+    actor.require(Permission.TONER_READ)
+    span = parse_span(wanted.period) if wanted.period else None
+    with uow:
+        return uow.toner_board.records(
+            start=None if span is None else span.start,
+            end=None if span is None else span.end,
+            agreements=[wanted.agreement] if wanted.agreement else None,
+            status=wanted.status or None,
+            country=wanted.country or None,
+            owner=wanted.owner or None,
+        )
+
+
+def by_status(records: Sequence[ReconciliationRecord]) -> dict[BoardStatus, list[ReconciliationRecord]]:
+    """The board's columns: every status, in board order, with its cards."""
+    columns: dict[BoardStatus, list[ReconciliationRecord]] = {s: [] for s in BoardStatus}
+    for record in records:
+        columns[record.status].append(record)
+    return columns
+
+
+@dataclass
+class ColourTrace:
+    """One colour of a record: the figures and the rows behind them."""
+
+    figures: dict[str, Any]
+    shipments: list[ShipmentLine]
+    billing: list[BillingLine]
+    parts: dict[str, CartridgePart]
+
+
+@dataclass
+class Detail:
+    record: ReconciliationRecord
+    findings: list[StoredFinding]
+    colours: list[ColourTrace]
+    trail: list[AuditEvent]
+    billed: dict[str, int | None] = field(default_factory=dict)
+
+
+def detail(uow: UnitOfWork, actor: Actor, agreement: str, period: str) -> Detail:
+    """A record with its findings, its rows per colour, its audit trail and where its charges were billed."""
+    actor.require(Permission.TONER_READ)
+    with uow:
+        record = get_record(uow, agreement, period)
+        assert record.id is not None
+        findings = uow.toner_board.findings([record.id])
+        parts = {p.part_number: p for p in uow.toner.parts()}
+        billing = uow.toner.billing_by_ids(record.result.get("billing_ids", []))
+        colours = [
+            ColourTrace(figures, uow.toner.shipments_by_ids(figures.get("shipment_ids", [])), billing, parts)
+            for figures in record.result.get("colours", [])
+        ]
+        trail = list(uow.audit.for_entity("toner_reconciliation", record.key))
+        billed = billing_hook.billed(uow, record)
+    return Detail(record, findings, colours, trail, billed)
+
+
+def findings_list(
+    uow: UnitOfWork, actor: Actor, *, period: str = "", code: str = "", state: str = "open", agreement: str = ""
+) -> list[tuple[ReconciliationRecord, StoredFinding]]:
+    """Findings of the records in ``period`` (all when blank), filtered by code, state and agreement."""
+    records = board(uow, actor, BoardFilter(period=period, agreement=agreement))
+    with uow:
+        by_id = {r.id: r for r in records}
+        found = uow.toner_board.findings([i for i in by_id if i is not None], state or None)
+    return [(by_id[f.reconciliation_id], f) for f in found if not code or f.code == code]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Totals over all colours of the records of one period (and group), in yield pages."""
+
+    period: str
+    period_start: date
+    group: str
+    currency: str
+    expected: Decimal
+    shipped: int
+    excess: Decimal
+    charge: Decimal
+    pages_black: int
+    shipped_black: int
+
+    @property
+    def coverage_black(self) -> Decimal | None:
+        """Effective black coverage in percent (5 % × black capacity shipped ÷ black pages)."""
+        if not self.pages_black:
+            return None
+        return (ISO_COVERAGE_PERCENT * self.shipped_black / self.pages_black).quantize(Decimal("0.01"))
+
+
+def trend(uow: UnitOfWork, actor: Actor, *, by: str = "country", value: str = "") -> list[TrendPoint]:
+    """Expected vs shipped, excess, charge and coverage per period, grouped by ``country`` or ``agreement``."""
+    records = board(
+        uow, actor, BoardFilter(country=value if by == "country" else "", agreement=value if by != "country" else "")
+    )
+    sums: dict[tuple[date, str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(Decimal))
+    labels: dict[date, str] = {}
+    for record in records:
+        if not record.result:
+            continue
+        group = record.country if by == "country" else record.agreement
+        bucket = sums[(record.period_start, group, record.currency)]  # charges of one currency only
+        labels[record.period_start] = record.period_label
+        bucket["charge"] += record.total_charge or 0
+        for colour in record.result.get("colours", []):
+            bucket["expected"] += Decimal(colour["capacity_expected"])
+            bucket["shipped"] += colour["capacity_shipped"]
+            bucket["excess"] += Decimal(colour["excess_pages"])
+            if colour["colour"] == "black":
+                bucket["pages_black"] += colour["pages"]
+                bucket["shipped_black"] += colour["capacity_shipped"]
+    return [
+        TrendPoint(
+            labels[start],
+            start,
+            group,
+            currency,
+            b["expected"],
+            int(b["shipped"]),
+            b["excess"],
+            b["charge"],
+            int(b["pages_black"]),
+            int(b["shipped_black"]),
+        )
+        for (start, group, currency), b in sorted(sums.items())
+    ]

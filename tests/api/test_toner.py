@@ -1,0 +1,93 @@
+"""Toner endpoints: run, board, detail with rows, moves, findings and decisions, exports, as problem+json contracts."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+
+from cashtrail.toner.model import ShipmentLine
+from tests import factories
+from tests.toner_scenario import AGREEMENT, example_shipments, worked_example
+
+
+def _headers(app, role: str = "toner_specialist") -> dict[str, str]:
+    return {"Authorization": f"Bearer {factories.api_token(app, username='tina', roles=[role])}"}
+
+
+def test_a_run_puts_the_reconciliation_on_the_board_with_its_charge_as_a_string(app, client):
+    worked_example(app)
+    headers = _headers(app)
+    run = client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    assert run.status_code == 200
+    assert run.json()["charges"] == {"EUR": "64.00"}
+    [card] = client.get("/v1/toner/reconciliations", params={"country": "BE"}, headers=headers).json()["items"]
+    assert (card["agreement"], card["period"], card["status"], card["total_charge"]) == (
+        AGREEMENT,
+        "2026-Q1",
+        "calculated",
+        "64.00",
+    )
+
+
+def test_the_detail_traces_each_figure_to_its_rows(app, client):
+    worked_example(app)
+    headers = _headers(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    body = client.get(f"/v1/toner/reconciliations/{AGREEMENT}/2026-Q1", headers=headers).json()
+    [black] = body["colours"]
+    assert black["figures"]["capacity_shipped"] == 140_000
+    assert sorted(s["shipment_id"] for s in black["shipments"]) == ["S1", "S2", "S3", "S4"]
+    assert sum(b["mono_pages"] for b in black["billing"]) == 120_000
+    assert body["trail"][0]["changes"]["status"] == ["data_pending", "calculated"]
+
+
+def test_approval_with_an_open_error_is_a_409_problem_and_changes_nothing(app, client):
+    lines = [*example_shipments(), ShipmentLine("S9", 1, date(2026, 2, 20), "X", 1, "U1", AGREEMENT, "", "ZZZ")]
+    worked_example(app, shipments=lines)
+    headers = _headers(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    url = f"/v1/toner/reconciliations/{AGREEMENT}/2026-Q1/moves"
+    assert client.post(url, json={"status": "under_review", "reason": "look"}, headers=headers).status_code == 200
+    refused = client.post(url, json={"status": "approved", "reason": "go"}, headers=headers)
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["code"] == "toner.open_findings"
+    [card] = client.get("/v1/toner/reconciliations", headers=headers).json()["items"]
+    assert card["status"] == "under_review"
+    errors = client.get("/v1/toner/findings", params={"code": "asset_not_on_contract"}, headers=headers).json()
+    [finding] = errors["items"]
+    decided = client.post(
+        f"/v1/toner/findings/{finding['id']}/decision", json={"state": "accepted", "note": "typo"}, headers=headers
+    )
+    assert decided.json()["state"] == "accepted"
+    assert client.post(url, json={"status": "approved", "reason": "go"}, headers=headers).status_code == 200
+
+
+def test_a_collector_may_read_but_not_move(app, client):
+    worked_example(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=_headers(app))
+    collector = {"Authorization": f"Bearer {factories.api_token(app, username='cole', roles=['collector'])}"}
+    assert client.get("/v1/toner/reconciliations", headers=collector).status_code == 200
+    url = f"/v1/toner/reconciliations/{AGREEMENT}/2026-Q1/moves"
+    assert client.post(url, json={"status": "under_review", "reason": "x"}, headers=collector).status_code == 403
+
+
+def test_a_bad_period_is_a_422_problem(app, client):
+    response = client.post("/v1/toner/runs", json={"period": "Q1-2026"}, headers=_headers(app))
+    assert response.status_code == 422
+    assert response.json()["code"] == "toner.bad_period"
+
+
+def test_country_file_and_trend_exports(app, client):
+    worked_example(app)
+    headers = _headers(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    workbook = load_workbook(
+        io.BytesIO(client.get("/v1/toner/exports/country?country=BE&period=2026-Q1", headers=headers).content)
+    )
+    assert workbook["Details"]["C2"].value == "black"
+    [point] = client.get("/v1/toner/trend", params={"by": "country", "value": "BE"}, headers=headers).json()["items"]
+    assert (point["period"], point["shipped"], point["coverage_black"]) == ("2026-Q1", 140_000, "5.83")
+    assert client.get("/v1/toner/trend.png?value=BE", headers=headers).content[:4] == b"\x89PNG"

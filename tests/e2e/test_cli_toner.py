@@ -1,0 +1,63 @@
+"""The toner CLI end to end through the real console script: run, board, findings, move, export, trend."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from cashtrail.bootstrap import bootstrap
+from cashtrail.config import Settings
+from cashtrail.db.schema import upgrade
+from tests.toner_scenario import worked_example
+
+pytestmark = pytest.mark.slow
+CASHTRAIL = str(Path(sys.executable).parent / "cashtrail")
+
+
+def _cli(db: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CASHTRAIL_DATABASE_URL": f"sqlite:///{db}"}
+    return subprocess.run(
+        [CASHTRAIL, *args], capture_output=True, text=True, env=env, timeout=120, check=False, cwd=cwd
+    )
+
+
+def test_toner_reconciliation_from_the_command_line(tmp_path):
+    db = tmp_path / "toner.db"
+    app = bootstrap(Settings(database_url=f"sqlite:///{db}", env="test"))
+    upgrade(app.engine)
+    worked_example(app)
+    app.engine.dispose()
+
+    assert _cli(db, "toner", "run", "--period", "Q1").returncode == 2
+    run = _cli(db, "toner", "run", "--period", "2026-Q1", "--json")
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["charges"] == {"EUR": "64.00"}
+    again = json.loads(_cli(db, "toner", "run", "--period", "2026", "--workers", "2", "--json").stdout)
+    assert (again["records"], again["statuses"], again["charges"]) == (
+        4,
+        {"calculated": 1, "data_pending": 3},
+        {"EUR": "64.00"},
+    )
+    [card] = json.loads(_cli(db, "toner", "board", "--country", "BE", "--period", "2026-Q1", "--json").stdout)
+    assert (card["agreement"], card["period"], card["status"]) == ("MPS-1", "2026-Q1", "calculated")
+    assert json.loads(_cli(db, "toner", "findings", "--json").stdout) == []
+    refused = _cli(db, "toner", "move", "MPS-1", "2026-Q1", "closed", "--reason", "skip")
+    assert refused.returncode == 4
+    assert "toner.transition_not_allowed" in refused.stderr
+    moved = _cli(db, "toner", "move", "MPS-1", "2026-Q1", "under_review", "--reason", "checked")
+    assert moved.returncode == 0, moved.stderr
+    export = _cli(db, "toner", "export", "--country", "BE", "--period", "2026-Q1", cwd=tmp_path)
+    assert export.returncode == 0, export.stderr
+    summary = load_workbook(tmp_path / "toner-BE-2026-Q1.xlsx")["Summary"]
+    assert (summary["A2"].value, summary["E2"].value, summary["L2"].value) == ("MPS-1", "under_review", 64)
+    png = tmp_path / "trend.png"
+    trend = _cli(db, "toner", "trend", "--by", "agreement", "--value", "MPS-1", "--png", str(png), "--json")
+    assert trend.returncode == 0, trend.stderr
+    assert json.loads(trend.stdout)[0]["coverage_black"] == "5.83"
+    assert png.read_bytes()[:4] == b"\x89PNG"
