@@ -1,7 +1,7 @@
 """cash application
 
 Revision ID: 0200
-Revises: 0100
+Revises: 0007
 Create Date: 2026-11-30 02:55:14.632659
 """
 
@@ -14,7 +14,7 @@ import cashtrail.db.types
 from sqlalchemy.dialects import postgresql
 
 revision = '0200'
-down_revision = '0100'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
