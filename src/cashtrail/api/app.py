@@ -18,6 +18,7 @@ from cashtrail.api.problems import install_problem_handlers
 from cashtrail.api.routers import (
     audit,
     billing,
+    cashapp,
     contracts,
     customers,
     invoicing,
@@ -66,6 +67,7 @@ def create_api(app: App) -> FastAPI:
         orders,
         rmas,
         toner,
+        cashapp,
     ):
         api.include_router(module.router)
     _document_problems(api)

@@ -5,7 +5,7 @@ its confidence reaches the policy's threshold, and otherwise leaves a suggestion
 suspense. A person accepts a suggestion as it is, changes or splits it (:func:`apply_receipt` with their own lines),
 or rejects it; a receipt in suspense is applied the same way. Every applied match teaches the remitter's IBAN; every
 decision is audited; :func:`reverse_match` undoes an application with reversing entries and puts the receipt back
-in suspense. Each use case is one transaction.
+in suspense. Each use case is one transaction. The worklists and a bank entry's detail are read in ``queries``.
 """
 
 from __future__ import annotations
@@ -94,42 +94,60 @@ def run_matching(
         report.ignored = uow.cash.ignore_non_receipts()
         receipts = uow.cash.receipts(ReceiptStatus.UNMATCHED, limit=limit)
         book = uow.cash.book()
-        used: dict[int, Money] = {}
-        for receipt in receipts:
-            _match_one(uow, clock, actor, receipt, book, policy, used, report)
+        # Set-based: every proposal is made first (pure), then the items the automatic ones apply and the receipts
+        # already booked are read once, and every write of the run is sent in bulk when the loop ends.
+        decided = _decide(receipts, book, policy, actor, clock)
+        with uow.ledger.deferred(), uow.cash.deferred():
+            uow.ledger.items([line.item_id for _, cash, _ in decided if cash.automatic for line in cash.lines])
+            posted = uow.ledger.existing_sources("bank_entry", "receipt", [str(r.entry_id) for r in receipts])
+            for receipt, cash, outcome in decided:
+                _record_one(uow, clock, actor, receipt, cash, outcome, report, posted)
         record(uow, clock, actor, "cash.matching_run", "cash_matching", clock.now().isoformat(), after=report.as_dict())
         uow.commit()
     return report
 
 
-def _match_one(
+def _decide(
+    receipts: Sequence[BankReceipt], book: Book, policy: Policy, actor: Actor, clock: Clock
+) -> list[tuple[BankReceipt, CashMatch, Outcome]]:
+    """Each receipt's decision, in order: an earlier automatic application takes what later ones may apply."""
+    used: dict[int, Money] = {}
+    decided = []
+    for receipt in receipts:
+        proposal = match(receipt.payment(), book, policy)
+        cash = to_match(receipt, proposal, book, policy, actor, clock)
+        if cash.automatic and not _still_open(cash, book, used):
+            cash.automatic = False
+            cash.reasons.append("an item was settled by an earlier payment of this run")
+        if cash.automatic:
+            cash.status, cash.decided_at, cash.decided_by = MatchStatus.APPLIED, clock.now(), actor.username
+            for line in cash.lines:
+                used[line.item_id] = used.get(line.item_id, Money.zero(line.amount.currency)) + line.amount
+        decided.append((receipt, cash, proposal.outcome))
+    return decided
+
+
+def _record_one(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
     receipt: BankReceipt,
-    book: Book,
-    policy: Policy,
-    used: dict[int, Money],
+    cash: CashMatch,
+    outcome: Outcome,
     report: MatchRunReport,
+    posted: set[str],
 ) -> None:
+    """Book the receipt and apply, suggest or park it as decided."""
     report.receipts += 1
-    post_receipt(uow, clock, actor, receipt)
-    proposal = match(receipt.payment(), book, policy)
-    cash = to_match(receipt, proposal, book, policy, actor, clock)
-    if cash.automatic and not _still_open(cash, book, used):
-        cash.automatic = False
-        cash.reasons.append("an item was settled by an earlier payment of this run")
+    post_receipt(uow, clock, actor, receipt, posted=posted)
     if cash.automatic:
-        cash.status, cash.decided_at, cash.decided_by = MatchStatus.APPLIED, clock.now(), actor.username
         uow.cash.add_match(cash)
         apply_match(uow, clock, actor, receipt, cash)
         _after_applied(uow, clock, receipt, cash)
-        for line in cash.lines:
-            used[line.item_id] = used.get(line.item_id, Money.zero(line.amount.currency)) + line.amount
         report.applied += 1
         currency = receipt.amount.currency
         report.applied_amount[currency] = report.applied_amount.get(currency, Decimal(0)) + receipt.amount.amount
-    elif proposal.outcome == Outcome.UNIDENTIFIED and cash.customer_number is None:
+    elif outcome == Outcome.UNIDENTIFIED and cash.customer_number is None:
         uow.cash.set_status(receipt.entry_id, ReceiptStatus.SUSPENSE)
         report.suspense += 1
     else:
@@ -292,19 +310,3 @@ def _summary(cash: CashMatch) -> dict[str, object]:
         "items": ", ".join(f"{x.number} {x.amount}" for x in cash.lines),
         "remainder": None if cash.remainder is None else f"{cash.remainder_kind} {cash.remainder}",
     }
-
-
-def worklist(
-    uow: UnitOfWork, actor: Actor, status: MatchStatus, *, limit: int = 200
-) -> list[tuple[CashMatch, BankReceipt]]:
-    """Suggestions (or other decisions) with their receipts, oldest first."""
-    actor.require(Permission.AR_READ)
-    with uow:
-        return uow.cash.matches(status, limit=limit)
-
-
-def suspense(uow: UnitOfWork, actor: Actor, *, limit: int = 200) -> list[BankReceipt]:
-    """Receipts nobody could identify (or whose suggestion was rejected or reversed), oldest first."""
-    actor.require(Permission.AR_READ)
-    with uow:
-        return uow.cash.receipts(ReceiptStatus.SUSPENSE, limit=limit)

@@ -11,6 +11,7 @@ engine narrows down by customer or amount. Names are compared only among custome
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,9 +44,14 @@ class OpenItem:
     id: int | None = None
 
 
+_SEPARATORS = re.compile(r"[^A-Z0-9]+")
+_NON_DIGITS = re.compile(r"\D")
+_NON_ALNUM = re.compile(r"[^A-Z0-9]")
+
+
 def compact(text: str) -> str:
     """Upper case letters and digits only."""
-    return re.sub(r"[^A-Z0-9]", "", text.upper())
+    return _NON_ALNUM.sub("", text.upper())
 
 
 def number_keys(number: str) -> list[tuple[str, bool]]:
@@ -54,16 +60,22 @@ def number_keys(number: str) -> list[tuple[str, bool]]:
     >>> number_keys("INV-BE01-2026-000042")
     [('INVBE012026000042', True), ('2026000042', False), ('000042', False), ('012026000042', False)]
     """
-    parts = [p for p in re.split(r"[^A-Z0-9]+", number.upper()) if p]
-    keys = [(compact(number), True)]
-    digits = re.sub(r"\D", "", number)
+    parts = [p for p in _SEPARATORS.split(number.upper()) if p]
+    full = "".join(parts)  # the letters and digits only, as ``compact`` gives them
+    candidates = []
     if len(parts) >= 3:
-        keys.append(("".join(parts[-2:]), False))
-    if len(parts) >= 2 and sum(ch.isdigit() for ch in parts[-1]) >= 5:
-        keys.append((parts[-1], False))
+        candidates.append("".join(parts[-2:]))
+    if len(parts) >= 2 and sum(map(str.isdigit, parts[-1])) >= 5:
+        candidates.append(parts[-1])
+    digits = _NON_DIGITS.sub("", number)
     if len(digits) >= 6:
-        keys.append((digits, False))
-    return [k for i, k in enumerate(keys) if k[0] not in {x for x, _ in keys[:i]}]
+        candidates.append(digits)
+    keys, seen = [(full, True)], {full}
+    for key in candidates:
+        if key not in seen:
+            seen.add(key)
+            keys.append((key, False))
+    return keys
 
 
 def name_words(name: str) -> list[str]:
@@ -103,16 +115,30 @@ class Book:
     settled: Mapping[str, str] = field(default_factory=dict)  # reference or number key of a settled item → customer
 
     def __post_init__(self) -> None:
+        # The indexes are millions of small tuples and lists pointing at existing items, with no reference cycles:
+        # the cyclic garbage collector has nothing to find while they are built, and pausing it halves the build.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._index()
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _index(self) -> None:
         self.sorted_items = {c: sorted(v, key=lambda i: (i.due_date, i.number)) for c, v in self.items.items()}
         self.by_reference: dict[str, OpenItem] = {}
         self.by_key: dict[str, list[tuple[OpenItem, bool]]] = defaultdict(list)
-        self.by_amount: dict[tuple[str, Decimal], list[OpenItem]] = defaultdict(list)
+        # Amounts are indexed per customer: a standard amount shared by thousands of items across the book must not
+        # be scanned for every payment of a known customer (that made matching grow with the square of the data).
+        self.by_amount: dict[tuple[str, str, Decimal], list[OpenItem]] = defaultdict(list)
+        self.rank = {customer: k for k, customer in enumerate(self.items)}
         for item in (i for items in self.items.values() for i in items):
             if item.payment_reference:
                 self.by_reference[item.payment_reference] = item
             for key, full in number_keys(item.number):
                 self.by_key[key].append((item, full))
-            self.by_amount[(item.open.currency, item.open.amount)].append(item)
+            self.by_amount[(item.customer, item.open.currency, item.open.amount)].append(item)
         self.customer_keys: dict[str, str] = {compact(c): c for c in self.names if len(compact(c)) >= 4}
         for customer, vat in self.vat_numbers.items():
             if vat:  # with and without its country prefix, as people write it
@@ -130,6 +156,11 @@ class Book:
         """The customer's open items, oldest due first."""
         return self.sorted_items.get(customer, ())
 
+    def items_of_amount(self, amount: Money, customers: Iterable[str]) -> list[OpenItem]:
+        """The open items of exactly ``amount`` owed by ``customers``, in the book's order."""
+        ordered = sorted((c for c in customers if c in self.rank), key=self.rank.__getitem__)
+        return [i for c in ordered for i in self.by_amount.get((c, amount.currency, amount.amount), ())]
+
     def group_of(self, customer: str) -> list[str]:
         """The customer and, when it is a parent company, its subsidiaries."""
         return [customer, *self.children.get(customer, [])]
@@ -139,8 +170,12 @@ class Book:
         found = {self.customer_keys[t] for t in tokens if t in self.customer_keys}
         return found.pop() if len(found) == 1 else None
 
-    def name_candidates(self, name: str) -> list[tuple[Decimal, str]]:
-        """Customers sharing telling words with ``name`` (all of them when it has two or more), best first."""
+    def name_candidates(self, name: str, at_least: Decimal | None = None) -> list[tuple[Decimal, str]]:
+        """Customers sharing telling words with ``name`` (all of them when it has two or more), best first.
+
+        With ``at_least``, customers whose similarity cannot reach it are left out before the costly comparison:
+        an upper bound of :func:`name_similarity` (the character-count ratio of the telling words) rules them out.
+        """
         owners = sorted((self.name_index.get(token, set()) for token in name_tokens(name)), key=len)
         owners = [o for o in owners if o]
         if not owners:
@@ -148,5 +183,17 @@ class Book:
         candidates = set(owners[0]) if len(owners) == 1 else owners[0] & owners[1]
         if len(candidates) > 200:  # one common word alone tells nothing
             return []
+        if at_least is not None:
+            candidates = self._may_reach(name, candidates, at_least)
         scored = [(name_similarity(name, self.names[c]), c) for c in candidates]
         return sorted(scored, key=lambda s: (-s[0], s[1]))
+
+    def _may_reach(self, name: str, candidates: set[str], at_least: Decimal) -> set[str]:
+        """The candidates whose name similarity to ``name`` may reach ``at_least`` (an exact upper bound)."""
+        matcher = SequenceMatcher(None, "", " ".join(name_words(name)))
+        kept = set()
+        for customer in candidates:
+            matcher.set_seq1(" ".join(name_words(self.names[customer])))
+            if Decimal(str(round(matcher.quick_ratio() * 0.98 + 0.02, 4))) >= at_least:
+                kept.add(customer)
+        return kept

@@ -149,7 +149,7 @@ def _typos(payment: Payment, book: Book, customer: str | None, words: list[str],
     for word in words:
         if len(word) < 6 or sum(ch.isdigit() for ch in word) < 4 or (skip_known and word in book.by_key):
             continue
-        for variant in _variants(word):
+        for variant in sorted(_variants(word)):  # sorted: the same reasons in the same order on every run
             for item, _ in book.by_key.get(variant, ()):
                 if item.customer == customer or (customer is None and item.open == payment.amount):
                     found[item.number] = item
@@ -194,7 +194,7 @@ def identify_customer(payment: Payment, book: Book, policy: Policy, words: list[
         return in_text, f"customer {in_text} named in the text"
     if not payment.counterparty_name:
         return None, ""
-    scored = book.name_candidates(payment.counterparty_name)
+    scored = book.name_candidates(payment.counterparty_name, at_least=policy.name_threshold)
     if scored and scored[0][0] >= policy.name_threshold and (len(scored) == 1 or scored[1][0] < scored[0][0]):
         best = scored[0][1]
         if scored[0][0] >= _SAME_NAME:
@@ -295,8 +295,7 @@ def _by_amount(payment: Payment, customer: str, book: Book, why: str, policy: Po
     """A known customer without named items: one item of the exact amount, else the fewest, oldest that sum to it."""
     group = book.group_of(customer)
     trust = Decimal("0.95") if why.startswith(("IBAN", "customer", "exact name")) else Decimal("0.85")
-    same = book.by_amount.get((payment.amount.currency, payment.amount.amount), [])
-    single = [i for i in same if i.customer in group]
+    single = book.items_of_amount(payment.amount, group)
     if single and single[0].customer != customer:
         trust *= Decimal("0.90")  # a parent paying for a subsidiary: less sure
     if single:

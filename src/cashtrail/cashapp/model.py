@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from cashtrail.cashapp.matching import Payment
+from cashtrail.ledger.model import Application
 from cashtrail.money import Money
 
 
@@ -109,3 +110,24 @@ class CashMatch:
             "remainder_kind": self.remainder_kind,
             "reasons": list(self.reasons),
         }
+
+
+@dataclass(frozen=True)
+class EntryDetail:
+    """A bank entry as the bank sent it, with its decisions (newest first) and the applications they made."""
+
+    receipt: BankReceipt
+    value_date: date | None
+    remittance: str
+    structured_references: list[dict[str, str | None]]
+    end_to_end_id: str | None
+    counterparty_bic: str | None
+    statement: str
+    matches: list[CashMatch] = field(default_factory=list)
+    applications: list[Application] = field(default_factory=list)
+    item_numbers: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def applied(self) -> CashMatch | None:
+        """The live application of the entry, if any (the one a person may reverse)."""
+        return next((m for m in self.matches if m.status == MatchStatus.APPLIED), None)

@@ -9,6 +9,7 @@ balances, and AR control equals the sum of the open items.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 from cashtrail.cashapp.model import BankReceipt, CashMatch, Line
@@ -23,9 +24,14 @@ from cashtrail.ports import UnitOfWork
 ADJUSTMENTS = {k.value for k in AdjustmentKind}
 
 
-def post_receipt(uow: UnitOfWork, clock: Clock, actor: Actor, receipt: BankReceipt) -> None:
-    """Dr bank / Cr suspense for a receipt, once."""
-    if uow.ledger.entry_id("bank_entry", str(receipt.entry_id), "receipt") is not None:
+def post_receipt(
+    uow: UnitOfWork, clock: Clock, actor: Actor, receipt: BankReceipt, *, posted: Collection[str] | None = None
+) -> None:
+    """Dr bank / Cr suspense for a receipt, once (``posted``: the receipts known to be booked, read in bulk)."""
+    if posted is not None:
+        if str(receipt.entry_id) in posted:
+            return
+    elif uow.ledger.entry_id("bank_entry", str(receipt.entry_id), "receipt") is not None:
         return
     who = receipt.counterparty_name or receipt.counterparty_iban or "unknown payer"
     entry = receipt_entry(
@@ -147,7 +153,7 @@ def reverse_applied(uow: UnitOfWork, clock: Clock, actor: Actor, match: CashMatc
         uow.ledger.save_open_amount(debit, day)
         uow.ledger.save_open_amount(credit, day)
         assert application.id is not None
-        uow.ledger.mark_reversed(application.id, at=clock.now(), by=actor.username, reason=reason)
+        uow.ledger.mark_reversed(application.id, at=clock.now(), on=day, by=actor.username, reason=reason)
     for item in uow.ledger.items_of_match(match.id):
         current = items.get(item.id or 0, item)
         if current.remaining != current.amount:

@@ -2,7 +2,7 @@
 
 ``match`` applies what is sure and lists the rest; ``suggestions`` and ``suspense`` show the worklists; ``accept``,
 ``reject``, ``apply`` (change, split or apply from suspense) and ``reverse`` decide; ``ledger`` checks the ledger's
-invariants; ``aging`` and ``account`` print the aging and a customer's statement of account as of a date.
+invariants (``cashtrail ar statement|aging`` print statements of account and the aging as of a date).
 Exit codes follow ``cli.context``.
 """
 
@@ -18,12 +18,12 @@ from cashtrail.cashapp.application_services import (
     reject_suggestion,
     reverse_match,
     run_matching,
-    suspense,
-    worklist,
 )
 from cashtrail.cashapp.matching import Policy
 from cashtrail.cashapp.model import CashMatch, MatchStatus
+from cashtrail.cashapp.queries import suspense, worklist
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
+from cashtrail.ledger.as_of import amount_text
 from cashtrail.ledger.checks import ledger_problems
 from cashtrail.money import Money
 
@@ -42,8 +42,8 @@ def _match_row(match: CashMatch) -> dict[str, object]:
         "outcome": match.outcome,
         "confidence": str(match.confidence),
         "customer": match.customer_number,
-        "lines": [{"item_id": x.item_id, "number": x.number, "amount": str(x.amount.amount)} for x in match.lines],
-        "remainder": None if match.remainder is None else str(match.remainder.amount),
+        "lines": [{"item_id": x.item_id, "number": x.number, "amount": amount_text(x.amount)} for x in match.lines],
+        "remainder": None if match.remainder is None else amount_text(match.remainder),
         "remainder_kind": match.remainder_kind,
         "reasons": match.reasons,
     }
@@ -80,7 +80,11 @@ def suggestions_command(as_json: bool = typer.Option(False, "--json", help="Prin
     cashtrail = get_app()
     with handled():
         found = worklist(cashtrail.uow(), actor(cashtrail), MatchStatus.SUGGESTED)
-    rows = [_match_row(m) | {"amount": str(r.amount), "payer": r.counterparty_name, "text": r.text} for m, r in found]
+    rows = [
+        _match_row(m) | {"amount": amount_text(r.amount), "currency": r.amount.currency, "payer": r.counterparty_name,
+                         "text": r.text}
+        for m, r in found
+    ]  # fmt: skip
     shown = [
         [m.id, r.amount, r.counterparty_name, m.customer_number, ", ".join(x.number for x in m.lines), m.outcome,
          m.confidence, "; ".join(m.reasons)]
@@ -97,7 +101,8 @@ def suspense_command(as_json: bool = typer.Option(False, "--json", help="Print J
     with handled():
         found = suspense(cashtrail.uow(), actor(cashtrail))
     rows = [
-        {"entry": r.entry_id, "date": r.booked_on, "amount": str(r.amount), "payer": r.counterparty_name,
+        {"entry": r.entry_id, "date": r.booked_on, "amount": amount_text(r.amount), "currency": r.amount.currency,
+         "payer": r.counterparty_name,
          "iban": r.counterparty_iban, "text": r.text}
         for r in found
     ]  # fmt: skip

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "imports",
     "cashapp",
     "cashapp_commands",
+    "receivables",
     "jobs",
     "demo",
     "toner",

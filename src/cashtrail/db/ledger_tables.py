@@ -71,6 +71,7 @@ item_applications = Table(
     Column("applied_at", UtcDateTime, nullable=False),
     Column("applied_by", String(64), nullable=False),
     Column("reversed_at", UtcDateTime),
+    Column("reversed_on", Date),  # the business date of the reversal (statements and aging as of a date)
     Column("reversed_by", String(64)),
     Column("reversal_reason", Text),
     Column("metadata", Json, nullable=False),

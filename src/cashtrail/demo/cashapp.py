@@ -6,10 +6,9 @@ days after it), short (the reference, 3–10 % less: a deduction), grouped (ever
 transfer, the numbers in the free text) or bank fees (a few euros short). Each month also brings a few receipts
 nobody can identify. The statement is written with lxml as camt.053.001.02 for the Belgian entity's account, read
 back with our own parser, imported (all or nothing) and matched; what is not sure stays in the suggestion and
-suspense worklists for the workbench.
-
-When the invoicing chapter has not issued invoices (it is not on every branch yet), the bill runs' drafts are
-prepared, approved and issued here through the real invoicing use cases first.
+suspense worklists for the workbench. The invoices are those the invoicing chapter issued at each month's end;
+statements cover the demo's months, so what falls due or is paid after the last one is still open (the aging shows
+it).
 """
 
 from __future__ import annotations
@@ -28,43 +27,20 @@ from cashtrail.cashapp.application_services import run_matching
 from cashtrail.cashapp.services import import_statements
 from cashtrail.db import cashapp_tables as ct
 from cashtrail.db import ledger_tables as lt
+from cashtrail.demo.billing import MONTHS
 from cashtrail.demo.context import Chapter, Count, DemoContext
 from cashtrail.files.statements import detect_and_parse
 from cashtrail.identity.model import Actor, Role
-from cashtrail.invoicing.approval_services import approval_queue, approve_invoice
-from cashtrail.invoicing.issue_services import issue_ready
-from cashtrail.invoicing.prepare_services import prepare_invoices
-from cashtrail.parties.entities import LegalEntity
-from cashtrail.parties.entity_services import define_legal_entity
+from cashtrail.parties.model import Customer
 
 ACCOUNT = "BE68539007547034"
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
-BEHAVIOURS = ("on_time", "on_time", "on_time", "late", "short", "grouped", "fees")
+BEHAVIOURS = ("on_time", "on_time", "on_time", "late", "short", "grouped", "fees", "new_account")
 Receipt = tuple[date, Decimal, str, str, str | None, str]  # day, amount, name, iban, structured ref, text
 
 
 def _actor(ctx: DemoContext, role: Role) -> Actor:
     return Actor(ctx.usernames(role.value)[0], frozenset({role}))
-
-
-def _ensure_invoices(app: App, ctx: DemoContext) -> None:
-    """Issue the bill runs' drafts when no invoicing chapter did (real prepare, approve and issue use cases)."""
-    with app.uow() as uow:
-        if uow.session.execute(select(lt.open_items.c.id).limit(1)).first() is not None:
-            return
-        has_entity = bool(uow.legal_entities.all())
-    if not has_entity:
-        entity = LegalEntity(
-            "BE01", "Cashtrail Services Belgium NV", "BE", "BE0202239951", "Rue de la Loi 16", "1000", "Bruxelles",
-            ACCOUNT, "GKCCBEBB", "0202239951", "billing.be@demo.cashtrail.dev", "+32 2 555 01 00", is_default=True,
-        )  # fmt: skip
-        define_legal_entity(app.uow(), app.clock, Actor.system(), entity)
-    analyst, supervisor = _actor(ctx, Role.BILLING_ANALYST), _actor(ctx, Role.SUPERVISOR)
-    prepare_invoices(app.uow(), app.clock, analyst)
-    for item in approval_queue(app.uow(), app.clock, supervisor):
-        if not item.stopped:
-            approve_invoice(app.uow(), app.clock, supervisor, item.invoice_id)
-    issue_ready(app.uow(), app.clock, analyst, issue_date=date(2026, 10, 31))
 
 
 def _open_invoices(app: App) -> list[tuple[str, str, Decimal, date, str]]:
@@ -86,23 +62,12 @@ def _receipts(app: App, rng: random.Random) -> list[Receipt]:
     receipts: list[Receipt] = []
     grouped: dict[tuple[str, str], list[tuple[str, Decimal]]] = defaultdict(list)
     for customer, number, amount, due, reference in _open_invoices(app):
-        who = customers[customer]
-        name, iban, kind = (
-            who.legal_name,
-            who.iban or f"BE{rng.randrange(10, 99)}0000{rng.randrange(10**7, 10**8)}",
-            behaviour[customer],
-        )
         if rng.random() < 0.06:
             continue  # not paid yet: dunning's business
-        if kind == "grouped":
+        if behaviour[customer] == "grouped":
             grouped[(customer, due.strftime("%Y-%m"))].append((number, amount))
             continue
-        day = due + timedelta(days=rng.randint(30, 75) if kind == "late" else -rng.randint(0, 5))
-        if kind == "short":
-            amount = (amount * Decimal(rng.choice(("0.90", "0.95", "0.97")))).quantize(Decimal("0.01"))
-        elif kind == "fees":
-            amount -= Decimal(rng.choice(("2.50", "5.00", "7.50")))
-        receipts.append((day, amount, name, iban, reference or None, ""))
+        receipts.append(_paid(behaviour[customer], customers[customer], amount, due, reference, rng))
     for (customer, month), items in grouped.items():
         who = customers[customer]
         day = date.fromisoformat(f"{month}-01") + timedelta(days=27)
@@ -115,6 +80,20 @@ def _receipts(app: App, rng: random.Random) -> list[Receipt]:
             amount = Decimal(rng.randrange(2000, 90000)) / 100
             receipts.append((day, amount, f"Private payer {rng.randrange(999)}", "", None, "transfer"))
     return sorted(receipts, key=lambda r: (r[0], r[2]))
+
+
+def _paid(kind: str, who: Customer, amount: Decimal, due: date, reference: str, rng: random.Random) -> Receipt:
+    """One invoice paid the customer's way; a new account pays from an unknown IBAN under a shortened name."""
+    iban = who.iban or f"BE{rng.randrange(10, 99)}0000{rng.randrange(10**7, 10**8)}"
+    day = due + timedelta(days=rng.randint(30, 75) if kind == "late" else -rng.randint(0, 5))
+    if kind == "short":
+        amount = (amount * Decimal(rng.choice(("0.90", "0.95", "0.97")))).quantize(Decimal("0.01"))
+    elif kind == "fees":
+        amount -= Decimal(rng.choice(("2.50", "5.00", "7.50")))
+    elif kind == "new_account" and rng.random() < 0.3:  # no reference, a name that only resembles ours: a suggestion
+        short = " ".join(who.legal_name.upper().split()[:-1])[:-1]
+        return (day, amount, short, f"NL{rng.randrange(10, 99)}RABO0{rng.randrange(10**8, 10**9)}", None, "")
+    return (day, amount, who.legal_name, iban, reference or None, "")
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -176,15 +155,15 @@ def _entry(
 
 
 def statements_and_matching(app: App, rng: random.Random, ctx: DemoContext) -> None:
-    """Issue invoices if needed, then month by month: write, parse, import and match a camt.053 statement."""
+    """Month by month over the demo's months: write, parse, import and match a camt.053 statement."""
     with app.uow() as uow:
         if uow.session.execute(select(ct.bank_statements.c.id).limit(1)).first() is not None:
             return  # built on an earlier run
-    _ensure_invoices(app, ctx)
     collector = _actor(ctx, Role.COLLECTOR)
     by_month: dict[str, list[Receipt]] = defaultdict(list)
     for receipt in _receipts(app, rng):
-        by_month[receipt[0].strftime("%Y-%m")].append(receipt)
+        if receipt[0].strftime("%Y-%m") <= MONTHS[-1]:
+            by_month[receipt[0].strftime("%Y-%m")].append(receipt)
     opening = Decimal("25000.00")
     months = sorted(by_month)
     for step, month in enumerate(months):

@@ -20,12 +20,14 @@ from cashtrail.web.errors import install_error_pages
 from cashtrail.web.routes import (
     auth,
     billing,
+    cashapp,
     customers,
     home,
     invoicing,
     order_actions,
     order_worklists,
     orders,
+    receivables,
     toner,
 )
 from cashtrail.web.security import signed_in_user, verify_csrf
@@ -44,6 +46,8 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     order_actions.router,
     order_worklists.router,
     toner.router,
+    cashapp.router,
+    receivables.router,
 )
 
 

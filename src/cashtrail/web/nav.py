@@ -34,6 +34,8 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Late lines", "/late-lines", Permission.ORDERS_READ),
     NavEntry("RMAs", "/rmas", Permission.ORDERS_READ),
     NavEntry("Toner", "/toner", Permission.TONER_READ),
+    NavEntry("Cash", "/cash", Permission.CASH_APPLY),
+    NavEntry("Aging", "/ar/aging", Permission.AR_READ),
 )
 
 

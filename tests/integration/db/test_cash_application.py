@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
 from cashtrail.cashapp.application_services import (
     accept_suggestion,
@@ -16,11 +17,11 @@ from cashtrail.cashapp.application_services import (
     reject_suggestion,
     reverse_match,
     run_matching,
-    suspense,
-    worklist,
 )
 from cashtrail.cashapp.model import MatchStatus
+from cashtrail.cashapp.queries import suspense, worklist
 from cashtrail.cashapp.services import import_statements
+from cashtrail.db import cashapp_tables as ct
 from cashtrail.errors import InvalidState, PermissionDenied
 from cashtrail.files.statements import detect_and_parse
 from cashtrail.identity.model import Actor, Role
@@ -44,6 +45,11 @@ def _invoice(app, customer: str, amount: str, day: date):
 
 @pytest.fixture
 def books(app):
+    return cash_books(app)
+
+
+def cash_books(app):
+    """Three customers with five issued invoices (a, b of C1; c, d of C2; e of C3) in April 2026."""
     factories.legal_entity(app, code="BE01", country="BE", default=True)
     factories.customer(app, number="C1", iban="BE71096123456769")
     factories.customer(app, number="C2", legal_name="Liftwerk Janssens BV", vat_number=None)
@@ -182,3 +188,30 @@ def test_reject_then_apply_from_suspense_with_a_split_and_a_deduction_then_rever
         events = uow.audit.for_entity("cash_match", str(applied.id))
     assert [e.action for e in events] == ["cash.applied_manually", "cash.reversed"]
     assert Account.DEDUCTIONS.value == "1300"
+
+
+def test_one_run_writes_in_bulk_learns_ibans_in_order_and_marks_a_shared_one_conflicting(books):
+    app, inv = books
+    shared = "NL91ABNA0417164300"
+    _import(
+        app,
+        _statement(
+            [
+                ("121.00", "TX1", "Acme Lifts NV", shared, inv["a"].payment_reference, ""),  # C1 by reference
+                ("605.00", "TX2", "Liftwerk Janssens BV", shared, inv["c"].payment_reference, ""),  # C2, same IBAN
+                ("60.50", "TX3", "Ascenseurs Dubois SA", "BE71096123456769", inv["e"].payment_reference, ""),
+            ]
+        ),
+    )
+    report = run_matching(app.uow(), app.clock, COL)
+    assert (report.applied, report.suggested, report.suspense) == (3, 0, 0)
+    with app.uow() as uow:
+        rows = {r.iban: (r.customer_number, r.conflicting) for r in uow.session.execute(select(ct.known_ibans))}
+    assert rows == {shared: ("C1", True), "BE71096123456769": ("C3", False)}
+    assert set(_open(app, "C1")) == {inv["b"].number}
+    _assert_ledger(app)
+    # Rows written in bulk got ids the next, row-by-row writes continue after (no clash on either backend).
+    _import(app, _statement([("242.00", "TX9", "Acme Lifts NV", "", inv["b"].payment_reference, "")], sid="S2"))
+    assert run_matching(app.uow(), app.clock, COL).applied == 1
+    assert _open(app, "C1") == {}
+    _assert_ledger(app)

@@ -7,6 +7,9 @@ handful of queries per run, never per payment.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,10 +18,12 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from cashtrail.cashapp.book import Book, OpenItem, compact
-from cashtrail.cashapp.model import BankReceipt, CashMatch, Line, MatchStatus, ReceiptStatus
+from cashtrail.cashapp.model import BankReceipt, CashMatch, EntryDetail, Line, MatchStatus, ReceiptStatus
 from cashtrail.db import cashapp_tables as ct
 from cashtrail.db import ledger_tables as lt
 from cashtrail.db import tables as t
+from cashtrail.db.repositories.billing import chunks
+from cashtrail.db.repositories.deferred import IdAllocator, bulk_insert, bulk_update
 from cashtrail.invoicing.references import ReferenceKind, find_references
 from cashtrail.money import Money
 
@@ -71,14 +76,77 @@ def _match(r: Any) -> CashMatch:
     )
 
 
+@dataclass
+class _Pending:
+    """Writes held back in deferred mode: new decisions, receipt statuses, IBANs learned (in order)."""
+
+    matches: dict[int, CashMatch] = field(default_factory=dict)
+    statuses: dict[int, str] = field(default_factory=dict)
+    ibans: list[tuple[str, str, int, datetime]] = field(default_factory=list)
+
+
 class SqlCashRepository:
     """Implements ``cashtrail.ports.CashRepository``."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._pending: _Pending | None = None
+        self._ids = IdAllocator(session)
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Hold new decisions, statuses and learned IBANs back and write them in bulk at the end."""
+        self._pending = _Pending()
+        try:
+            yield
+            self._flush()
+        finally:
+            self._pending = None
+
+    def _sync(self) -> None:
+        if self._pending is not None:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending = self._pending
+        if pending is None:
+            return
+        rows = [_match_row(m) | {"id": i} for i, m in pending.matches.items()]
+        bulk_insert(self.session, ct.cash_matches, rows, json_columns=("proposal",))
+        statuses = [{"id": i, "status": status} for i, status in pending.statuses.items()]
+        bulk_update(self.session, ct.bank_entries, statuses)
+        learned, self._pending = pending.ibans, _Pending()
+        if learned:
+            self._learn_all(learned)
+
+    def _learn_all(self, learned: list[tuple[str, str, int, datetime]]) -> None:
+        """Replay the IBANs learned in order against what is stored: new rows inserted, clashes marked."""
+        k = ct.known_ibans.c
+        known: dict[str, tuple[str, bool]] = {}
+        for chunk in chunks(sorted({x[0] for x in learned})):
+            query = select(k.iban, k.customer_number, k.conflicting).where(k.iban.in_(chunk))
+            known.update({r.iban: (r.customer_number, r.conflicting) for r in self.session.execute(query)})
+        new: dict[str, dict[str, Any]] = {}
+        conflicting: set[str] = set()
+        for iban, customer, match_id, at in learned:
+            if iban not in known:
+                known[iban] = (customer, False)
+                new[iban] = {"iban": iban, "customer_number": customer, "conflicting": False,
+                             "learned_from": match_id, "learned_at": at}  # fmt: skip
+            elif known[iban][0] != customer and not known[iban][1]:
+                known[iban] = (known[iban][0], True)
+                conflicting.add(iban)
+        for iban in conflicting & set(new):
+            new[iban]["conflicting"] = True
+        if new:
+            self.session.execute(insert(ct.known_ibans), list(new.values()))
+        stored = sorted(conflicting - set(new))
+        if stored:
+            self.session.execute(update(ct.known_ibans).where(k.iban.in_(stored)).values(conflicting=True))
 
     def receipts(self, status: ReceiptStatus, *, limit: int | None = None) -> list[BankReceipt]:
         """Booked incoming entries in ``status``, oldest first."""
+        self._sync()
         e = ct.bank_entries.c
         query = (
             select(ct.bank_entries)
@@ -92,6 +160,7 @@ class SqlCashRepository:
 
     def ignore_non_receipts(self) -> int:
         """Unmatched entries that are not booked incoming cash leave the worklists; returns how many."""
+        self._sync()
         e = ct.bank_entries.c
         not_receipt = (
             (e.amount <= 0) | e.reversal.is_(True) | ((e.booking_status.is_not(None)) & (e.booking_status != "BOOK"))
@@ -104,14 +173,22 @@ class SqlCashRepository:
         return int(getattr(result, "rowcount", 0) or 0)
 
     def receipt(self, entry_id: int) -> BankReceipt | None:
+        self._sync()
         row = self.session.execute(select(ct.bank_entries).where(ct.bank_entries.c.id == entry_id)).first()
         return None if row is None else _receipt(row)
 
     def set_status(self, entry_id: int, status: ReceiptStatus) -> None:
+        if self._pending is not None:
+            self._pending.statuses[entry_id] = status.value
+            return
         e = ct.bank_entries.c
         self.session.execute(update(ct.bank_entries).where(e.id == entry_id).values(status=status.value))
 
     def add_match(self, match: CashMatch) -> int:
+        if self._pending is not None:  # the row is written from the object as it is when the batch ends
+            match.id = self._ids.take(ct.cash_matches)
+            self._pending.matches[match.id] = match
+            return match.id
         row = _match_row(match)
         match.id = int(
             self.session.execute(insert(ct.cash_matches).values(**row).returning(ct.cash_matches.c.id)).scalar_one()
@@ -119,30 +196,66 @@ class SqlCashRepository:
         return match.id
 
     def save_match(self, match: CashMatch) -> None:
+        if self._pending is not None and match.id in self._pending.matches:
+            return  # written from the object when the batch ends
+        self._sync()
         self.session.execute(
             update(ct.cash_matches).where(ct.cash_matches.c.id == match.id).values(**_match_row(match))
         )
 
     def get_match(self, match_id: int) -> CashMatch | None:
+        self._sync()
         row = self.session.execute(select(ct.cash_matches).where(ct.cash_matches.c.id == match_id)).first()
         return None if row is None else _match(row)
 
-    def matches(self, status: MatchStatus, *, limit: int = 200) -> list[tuple[CashMatch, BankReceipt]]:
-        """Decisions in ``status`` with their receipts, oldest receipt first."""
+    def matches(
+        self, status: MatchStatus, *, after_id: int | None = None, limit: int = 200
+    ) -> list[tuple[CashMatch, BankReceipt]]:
+        """Decisions in ``status`` with their receipts, in the order they were made (keyset on the match id)."""
+        self._sync()
         m, e = ct.cash_matches.c, ct.bank_entries.c
-        query = (
-            select(ct.cash_matches)
-            .join(ct.bank_entries, e.id == m.bank_entry_id)
-            .where(m.status == status.value)
-            .order_by(e.booking_date, m.id)
-            .limit(limit)
-        )
+        query = select(ct.cash_matches).where(m.status == status.value).order_by(m.id).limit(limit)
+        if after_id is not None:
+            query = query.where(m.id > after_id)
         found = [_match(r) for r in self.session.execute(query)]
         ids = [x.bank_entry_id for x in found]
         entries = {r.id: _receipt(r) for r in self.session.execute(select(ct.bank_entries).where(e.id.in_(ids)))}
         return [(x, entries[x.bank_entry_id]) for x in found]
 
+    def receipts_page(self, status: ReceiptStatus, *, after_id: int | None, limit: int) -> list[BankReceipt]:
+        """Entries in ``status`` in entry order (keyset on the entry id)."""
+        self._sync()
+        e = ct.bank_entries.c
+        query = select(ct.bank_entries).where(e.status == status.value).order_by(e.id).limit(limit)
+        if after_id is not None:
+            query = query.where(e.id > after_id)
+        return [_receipt(r) for r in self.session.execute(query)]
+
+    def entry_detail(self, entry_id: int) -> EntryDetail | None:
+        """A bank entry as sent, with the statement file it came in and its decisions, newest first."""
+        self._sync()
+        e, s, m = ct.bank_entries.c, ct.bank_statements.c, ct.cash_matches.c
+        row = self.session.execute(
+            select(ct.bank_entries, s.file_name, s.statement_id.label("statement_ref"))
+            .join(ct.bank_statements, s.id == e.statement_id)
+            .where(e.id == entry_id)
+        ).first()
+        if row is None:
+            return None
+        matches = [
+            _match(r)
+            for r in self.session.execute(
+                select(ct.cash_matches).where(m.bank_entry_id == entry_id).order_by(m.id.desc())
+            )
+        ]
+        references = [{k: x.get(k) for k in ("type", "value", "raw")} for x in row.structured_references or []]
+        return EntryDetail(
+            _receipt(row), row.value_date, row.remittance or "", references, row.end_to_end_id,
+            row.counterparty_bic, f"{row.statement_ref or '?'} ({row.file_name})", matches,
+        )  # fmt: skip
+
     def latest_match(self, entry_id: int) -> CashMatch | None:
+        self._sync()
         m = ct.cash_matches.c
         row = self.session.execute(
             select(ct.cash_matches).where(m.bank_entry_id == entry_id).order_by(m.id.desc()).limit(1)
@@ -151,6 +264,9 @@ class SqlCashRepository:
 
     def learn_iban(self, iban: str, customer_number: str, match_id: int, at: datetime) -> None:
         """Remember who ``iban`` pays for; an IBAN seen for two customers stops identifying anyone."""
+        if self._pending is not None:
+            self._pending.ibans.append((iban, customer_number, match_id, at))
+            return
         k = ct.known_ibans.c
         known = self.session.execute(select(ct.known_ibans).where(k.iban == iban)).first()
         if known is None:
@@ -164,6 +280,7 @@ class SqlCashRepository:
 
     def book(self, currency: str | None = None) -> Book:
         """Every open invoice with its discount terms, settled references, IBANs, names, VAT numbers and parents."""
+        self._sync()
         customers = self._customers()
         items: dict[str, list[OpenItem]] = defaultdict(list)
         settled: dict[str, str] = {}

@@ -59,6 +59,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('item_applications', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cash_match_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True))
+        batch_op.add_column(sa.Column('reversed_on', sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f('ix_item_applications_cash_match_id'), ['cash_match_id'], unique=False)
 
     with op.batch_alter_table('open_items', schema=None) as batch_op:
@@ -80,6 +81,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('item_applications', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_item_applications_cash_match_id'))
+        batch_op.drop_column('reversed_on')
         batch_op.drop_column('cash_match_id')
 
     with op.batch_alter_table('bank_entries', schema=None) as batch_op:
