@@ -14,6 +14,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from cashtrail.analytics.ports import ArFactsRepository as ArFactsRepository
 from cashtrail.audit.model import AuditEvent
 from cashtrail.billing.blocks import Block
 from cashtrail.billing.charges import Charge, ServiceJob
@@ -25,6 +26,9 @@ from cashtrail.cashapp.statements import Entry, Statement
 from cashtrail.catalog.model import PriceList, Product
 from cashtrail.contracts.model import Contract
 from cashtrail.contracts.terms import Period
+from cashtrail.disputes.ports import DisputeRepository as DisputeRepository
+from cashtrail.dunning.ports import CollectionWorkRepository as CollectionWorkRepository
+from cashtrail.dunning.ports import DunningRepository as DunningRepository
 from cashtrail.identity.model import ApiToken, User
 from cashtrail.imports.model import ImportRecord
 from cashtrail.invoicing.lifecycle import Document
@@ -466,6 +470,11 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     idempotency: IdempotencyRepository
     bank_statements: BankStatementRepository
+    # collections (issue 7)
+    dunning: DunningRepository
+    collection_work: CollectionWorkRepository
+    disputes: DisputeRepository
+    ar_facts: ArFactsRepository
     orders: OrderRepository
     order_setup: OrderSetupRepository
     rmas: RmaRepository

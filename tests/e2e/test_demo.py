@@ -235,3 +235,35 @@ def test_the_demo_ledger_balances_and_ar_control_equals_the_open_items_after_cas
         applied = uow.cash.receipts(ReceiptStatus.APPLIED)
         waiting = uow.cash.receipts(ReceiptStatus.SUSPENSE)
     assert len(applied) > 10 * len(waiting) > 0  # most cash applies itself; the unidentifiable wait in suspense
+
+
+def test_the_demo_runs_months_of_dunning_disputes_and_promises_and_its_metrics_move(demo_app):
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from cashtrail.analytics.queries import refresh_read_model, report
+    from cashtrail.db import collections_tables as ct
+    from cashtrail.db import invoicing_tables as it
+    from cashtrail.identity.model import Actor
+
+    with demo_app.uow() as uow:
+        levels = set(uow.session.scalars(select(ct.dunning_letters.c.level_number)))
+        promises = dict(
+            uow.session.execute(select(ct.payment_promises.c.status, func.count()).group_by("status")).all()
+        )
+        credited = uow.session.scalar(
+            select(func.count()).select_from(ct.disputes).where(ct.disputes.c.credit_note_id.is_not(None))
+        )
+        mails = uow.session.scalar(
+            select(func.count()).select_from(it.outbox).where(it.outbox.c.entity_type == "dunning_letter")
+        )
+    assert levels == {1, 2, 3, 4}
+    assert promises.get("kept", 0) > 0
+    assert promises.get("broken", 0) > 0
+    assert credited > 0
+    assert mails > 0  # the last month's letters went to the outbox with their PDF
+    refresh_read_model(demo_app.uow())
+    month_ends = (date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30))
+    dso = [report(demo_app.uow(), Actor.system(), "dso", day)["values"]["EUR"] for day in month_ends]
+    assert len(set(dso)) == 3  # the figures move with the months

@@ -28,6 +28,8 @@ COMMAND_MODULES = (
     "cashapp",
     "cashapp_commands",
     "receivables",
+    "collections",
+    "collections_admin",
     "jobs",
     "demo",
     "toner",

@@ -8,6 +8,7 @@ from cashtrail.audit.model import AuditEvent
 from cashtrail.catalog.model import PriceList, PriceListItem, Product
 from cashtrail.db import billing_tables as _billing_tables  # noqa: F401 - same metadata
 from cashtrail.db import cashapp_tables as _cashapp_tables  # noqa: F401 - same metadata
+from cashtrail.db import collections_tables as _collections_tables  # noqa: F401 - same metadata
 from cashtrail.db import invoicing_tables as _invoicing_tables  # noqa: F401 - same metadata
 from cashtrail.db import ledger_tables as _ledger_tables  # noqa: F401 - same metadata
 from cashtrail.db import orders_tables as _orders_tables  # noqa: F401 - same metadata

@@ -9,12 +9,16 @@ from typing import Self
 from sqlalchemy.orm import Session, sessionmaker
 
 from cashtrail import ports
+from cashtrail.db.repositories.ar_facts import SqlArFactsRepository
 from cashtrail.db.repositories.audit import SqlAuditLog, SqlImportRecordRepository
 from cashtrail.db.repositories.billing import SqlBillRunRepository, SqlBlockRepository, SqlReserveFundRepository
 from cashtrail.db.repositories.cash import SqlCashRepository
 from cashtrail.db.repositories.cashapp import SqlBankStatementRepository
 from cashtrail.db.repositories.catalog import SqlPriceListRepository, SqlProductRepository
+from cashtrail.db.repositories.collection_work import SqlCollectionWorkRepository
+from cashtrail.db.repositories.collections import SqlDunningRepository
 from cashtrail.db.repositories.contracts import SqlContractRepository
+from cashtrail.db.repositories.disputes import SqlDisputeRepository
 from cashtrail.db.repositories.idempotency import SqlIdempotencyRepository
 from cashtrail.db.repositories.identity import SqlApiTokenRepository, SqlUserRepository
 from cashtrail.db.repositories.invoicing import (
@@ -64,6 +68,10 @@ class SqlUnitOfWork:
     outbox: ports.OutboxRepository
     idempotency: ports.IdempotencyRepository
     bank_statements: ports.BankStatementRepository
+    dunning: ports.DunningRepository
+    collection_work: ports.CollectionWorkRepository
+    disputes: ports.DisputeRepository
+    ar_facts: ports.ArFactsRepository
     orders: ports.OrderRepository
     order_setup: ports.OrderSetupRepository
     rmas: ports.RmaRepository
@@ -103,6 +111,10 @@ class SqlUnitOfWork:
             self.outbox = SqlOutboxRepository(self.session)
             self.idempotency = SqlIdempotencyRepository(self.session)
             self.bank_statements = SqlBankStatementRepository(self.session)
+            self.dunning = SqlDunningRepository(self.session)
+            self.collection_work = SqlCollectionWorkRepository(self.session)
+            self.disputes = SqlDisputeRepository(self.session)
+            self.ar_facts = SqlArFactsRepository(self.session)
             self.orders = SqlOrderRepository(self.session)
             self.order_setup = SqlOrderSetupRepository(self.session)
             self.rmas = SqlRmaRepository(self.session)

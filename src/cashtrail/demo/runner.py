@@ -31,7 +31,18 @@ from cashtrail.demo.context import (
 )
 
 #: Demo modules, each exposing ``CHAPTERS`` (and optionally ``COUNTS``), in the order they run.
-CHAPTER_MODULES = ("users", "catalog", "customers", "orders", "billing", "invoicing", "cashapp", "rmas", "toner")
+CHAPTER_MODULES = (
+    "users",
+    "catalog",
+    "customers",
+    "orders",
+    "billing",
+    "invoicing",
+    "cashapp",
+    "rmas",
+    "toner",
+    "collections",
+)
 
 
 def _modules() -> list[ModuleType]:

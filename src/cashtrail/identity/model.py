@@ -57,6 +57,14 @@ class Permission(StrEnum):
     AR_READ = "ar:read"  # ledger, open items, statements of account
     CASH_APPLY = "cash:apply"  # run matching, accept, change, reject and reverse cash applications
     ENTITIES_MANAGE = "entities:manage"  # legal entities, their series and approval rules
+    DUNNING_RUN = "dunning:run"
+    DUNNING_SETUP = "dunning:setup"  # policies, reference rates, provision matrix
+    COLLECTIONS_WORK = "collections:work"  # activities, promises, worklists
+    COLLECTIONS_MANAGE = "collections:manage"  # portfolios, targets, credit holds
+    DISPUTES_WRITE = "disputes:write"  # open, assign, move and comment disputes; customer cases
+    DISPUTES_RESOLVE = "disputes:resolve"
+    WRITE_OFF_PREPARE = "write_off:prepare"
+    WRITE_OFF_APPROVE = "write_off:approve"
     ORDERS_READ = "orders:read"  # orders, RMAs, late lines, discrepancy trends
     ORDERS_WRITE = "orders:write"  # enter and import orders, terms and bundles; documents, events, notes
     ORDERS_ACCEPT = "orders:accept"
@@ -84,18 +92,27 @@ _BILLING = {
     Permission.INVOICES_PREPARE,
     Permission.INVOICES_ISSUE,
 }
+_COLLECTING = {
+    Permission.DUNNING_RUN,
+    Permission.COLLECTIONS_WORK,
+    Permission.DISPUTES_WRITE,
+    Permission.WRITE_OFF_PREPARE,
+}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BILLING_ANALYST: frozenset(
         _READ
         | _BILLING
         | _ORDERS
         | {Permission.CUSTOMERS_WRITE, Permission.IMPORTS_RUN, Permission.CATALOG_WRITE, Permission.JOBS_RUN}
+        | {Permission.DISPUTES_WRITE, Permission.DISPUTES_RESOLVE}
     ),
     Role.PRE_BILLING: frozenset(_READ | _BILLING | {Permission.IMPORTS_RUN, Permission.JOBS_RUN}),
     Role.TONER_SPECIALIST: frozenset(
         _READ | _TONER | {Permission.IMPORTS_RUN, Permission.JOBS_RUN, Permission.INVOICES_PREPARE}
     ),
-    Role.COLLECTOR: frozenset(_READ | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT, Permission.CASH_APPLY}),
+    Role.COLLECTOR: frozenset(
+        _READ | _COLLECTING | {Permission.IMPORTS_RUN, Permission.BANK_IMPORT, Permission.CASH_APPLY}
+    ),
     Role.SUPERVISOR: frozenset(
         _READ
         | {
@@ -107,10 +124,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.BANK_IMPORT,
             Permission.CASH_APPLY,
             Permission.INVOICES_APPROVE,
+            Permission.DUNNING_SETUP,
+            Permission.COLLECTIONS_MANAGE,
+            Permission.DISPUTES_RESOLVE,
+            Permission.WRITE_OFF_APPROVE,
             Permission.ORDERS_OVERRIDE,
             Permission.RMA_APPROVE,
         }
         | _BILLING
+        | _COLLECTING
         | _TONER
         | _ORDERS
     ),

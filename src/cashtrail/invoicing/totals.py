@@ -221,4 +221,10 @@ def compute_totals(
             net=str(net),
         )
     vat = total((b.tax for b in breakdown), currency)
+    if (net + vat).amount < 0:  # possible when negative lines sit in a higher VAT rate than the positive ones
+        raise ValidationFailed(
+            f"the total of a {kind} must not be negative; issue a credit note instead",
+            code="invoicing.negative_total",
+            gross=str(net + vat),
+        )
     return InvoiceTotals(kind, currency, rounding, amounts, breakdown, net, vat, net + vat)

@@ -34,7 +34,7 @@ from cashtrail.jobs.errors import InvalidShards, JobAlreadyRegistered, UnknownJo
 #: The procrastinate queue shards go to unless a job names its own (workers may listen to a subset).
 DEFAULT_QUEUE = "cashtrail"
 #: Modules that ship with Cashtrail and are always imported.
-BUILTIN_JOB_MODULES = ("cashtrail.jobs.audit_digest", "cashtrail.jobs.bill_run")
+BUILTIN_JOB_MODULES = ("cashtrail.jobs.audit_digest", "cashtrail.jobs.bill_run", "cashtrail.jobs.dunning_run")
 MAX_SHARD_KEY = 100
 
 

@@ -104,6 +104,7 @@ class ItemKind(StrEnum):
     INVOICE = "invoice"
     CREDIT_NOTE = "credit_note"
     PAYMENT = "payment"  # cash received and not (fully) applied: a payment on account
+    WRITE_OFF = "write_off"  # the credit that settles a written-off receivable (collections)
     DEDUCTION = "deduction"  # what a short payment left open, moved to the deductions account with a reason code
     ADJUSTMENT = "adjustment"  # bank fees or an early-payment discount that settle the rest of an item
 

@@ -21,6 +21,8 @@ from cashtrail.web.routes import (
     auth,
     billing,
     cashapp,
+    collection_accounts,
+    collections,
     customers,
     home,
     invoicing,
@@ -48,6 +50,8 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     toner.router,
     cashapp.router,
     receivables.router,
+    collections.router,
+    collection_accounts.router,
 )
 
 

@@ -22,7 +22,7 @@ from cashtrail import __version__
 from cashtrail.bootstrap import App
 from cashtrail.web import formatting
 from cashtrail.web.assets import static_url
-from cashtrail.web.nav import visible_nav
+from cashtrail.web.nav import visible_groups, visible_nav
 from cashtrail.web.security import csrf_token, has_session, pop_flashes
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -71,6 +71,7 @@ def _page_context(request: Request) -> dict[str, Any]:
     return {
         "user": user,
         "nav": visible_nav(user.actor) if user else [],
+        "nav_groups": visible_groups(user.actor) if user else [],
         "current_path": request.url.path,
         "csrf_token": csrf_token(request) if with_session else "",
         # A callable, so only the full page that shows the messages takes them out of the session.

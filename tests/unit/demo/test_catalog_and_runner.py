@@ -60,6 +60,8 @@ def test_the_registered_chapters_run_master_data_first_then_billing():
         "toner-reference",
         "toner-shipments",
         "toner-board",
+        "collections-setup",
+        "collections",
     ]
     assert [c.label for c in default_counts()][-1] == "audit events"
 

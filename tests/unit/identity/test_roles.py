@@ -46,3 +46,14 @@ def test_token_secrets_are_random_and_stored_only_as_digests():
     assert first.startswith("ct_")
     assert len(token_digest(first)) == 64
     assert token_digest(first) != first
+
+
+def test_the_header_shows_each_role_the_menus_it_may_open() -> None:
+    from cashtrail.web.nav import visible_groups
+
+    collector = Actor("cleo", frozenset({Role.COLLECTOR}))
+    supervisor = Actor("sam", frozenset({Role.SUPERVISOR}))
+    collector_menus = {g.label: [e.label for e in g.entries] for g in visible_groups(collector)}
+    assert "Bill run" not in collector_menus.get("Billing", [])
+    assert collector_menus["Cash & AR"] == ["Cash", "Aging", "Collections"]
+    assert [g.label for g in visible_groups(supervisor)] == ["Customers", "Billing", "Orders", "Toner", "Cash & AR"]

@@ -124,3 +124,18 @@ def test_totals_that_do_not_reconcile_cannot_be_built():
 def test_a_currency_without_minor_units_rounds_vat_to_whole_units():
     totals = compute_totals([Line(Decimal(1), Money.of("1001", "JPY"), S21)], currency="JPY")
     assert (totals.vat, totals.gross) == (Money.of("210", "JPY"), Money.of("1211", "JPY"))
+
+
+def test_a_document_whose_vat_makes_the_total_negative_is_refused():
+    from cashtrail.errors import ValidationFailed
+
+    vat6 = VatDecision(Treatment.DOMESTIC, VatCategory.STANDARD, Decimal("6"))
+    vat21 = VatDecision(Treatment.DOMESTIC, VatCategory.STANDARD, Decimal("21"))
+    # net 157.53 - 138.02 = 19.51, VAT 9.45 - 28.98 = -19.53: the gross would be -0.02
+    lines = [
+        Line(Decimal("0.239"), Money.of("659.1413", "EUR"), vat6),
+        Line(Decimal("131.044"), Money.of("-1.0532", "EUR"), vat21),
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        compute_totals(lines, currency="EUR")
+    assert refused.value.code == "invoicing.negative_total"

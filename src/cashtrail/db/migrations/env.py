@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 import cashtrail.db.billing_tables  # noqa: F401 - registers the billing tables on the metadata
 import cashtrail.db.cashapp_tables  # noqa: F401 - registers the cash application tables on the metadata
+import cashtrail.db.collections_tables  # noqa: F401 - registers the collections tables on the metadata
 import cashtrail.db.invoicing_tables  # noqa: F401 - registers the invoicing tables on the metadata
 import cashtrail.db.ledger_tables  # noqa: F401 - registers the ledger tables on the metadata
 import cashtrail.db.orders_tables  # noqa: F401 - registers the order management tables on the metadata

@@ -21,6 +21,29 @@
     area.replaceChildren(box);
   }
 
+  // Header menus: a click (or Enter/Space on the button) opens and closes a group; Escape or a click elsewhere
+  // closes it. Hover and keyboard focus open it through CSS as well.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".navgroup-toggle");
+    document.querySelectorAll(".navgroup.open").forEach(function (group) {
+      if (!toggle || group !== toggle.parentElement) {
+        group.classList.remove("open");
+        group.querySelector(".navgroup-toggle").setAttribute("aria-expanded", "false");
+      }
+    });
+    if (toggle) {
+      var open = toggle.parentElement.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".navgroup.open").forEach(function (group) {
+      group.classList.remove("open");
+      group.querySelector(".navgroup-toggle").setAttribute("aria-expanded", "false");
+    });
+  });
+
   // Dismiss a flash message.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-dismiss]");
