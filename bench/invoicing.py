@@ -3,14 +3,16 @@ entry and open item, one transaction each) and report invoices per second.
 
 Usage: python -m bench.invoicing [--count 10000] [--url postgresql://...] [--customers 500]. Builds a fresh database
 (SQLite file in a temp dir by default), creates the legal entity, customers and N five-line drafts with the real
-repositories (bulk), then times ``issue_ready``. Prints one JSON line. The PDF and UBL renderers are measured by
-``bench.documents``.
+repositories (bulk), then times ``issue_ready``. With ``--render-workers N`` it then times ``invoice render``'s job
+(every issued document's PDF and validated UBL rendered in N processes and stored). Prints one JSON line. The PDF
+and UBL renderers alone, each timed apart, are measured by ``bench.documents``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import tempfile
@@ -31,6 +33,7 @@ from cashtrail.invoicing.issue_services import issue_ready
 from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.tax import TaxContext, decide_vat
 from cashtrail.invoicing.totals import DocumentKind, Line
+from cashtrail.jobs.document_render import render_pending
 from cashtrail.money import Money
 from cashtrail.parties.entities import LegalEntity
 from cashtrail.parties.entity_services import define_legal_entity
@@ -122,6 +125,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--url", default="")
+    parser.add_argument("--render-workers", type=int, default=0, help="Then render every PDF and UBL (0: skip).")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="cashtrail-bench-"))
     url = args.url or f"sqlite:///{tmp / 'bench.db'}"
@@ -150,6 +154,19 @@ def main() -> None:
         "issued_per_second": round(len(numbers) / issued, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+    if args.render_workers:
+        started = time.perf_counter()
+        rendered = render_pending(app, Actor.system(), workers=args.render_workers)
+        seconds = time.perf_counter() - started
+        report["render"] = {
+            "workers": args.render_workers,
+            "documents": rendered.documents,
+            "files": rendered.files,
+            "refused": len(rendered.refused),
+            "seconds": round(seconds, 2),
+            "documents_per_second": round(rendered.documents / seconds, 1),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+        }
     print(json.dumps(report))
 
 

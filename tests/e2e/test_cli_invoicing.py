@@ -78,11 +78,17 @@ def test_invoicing_from_the_command_line(tmp_path):
         _cli(db, "invoice", "credit", number, "--amount", "50", "--reason", "goodwill", "--json", user="ann").stdout
     )
     assert (drafted["kind"], drafted["credits"], drafted["gross"]) == ("credit_note", number, "50.00")
+    rendered = json.loads(_cli(db, "invoice", "render", "--json", user="ann").stdout)
+    assert (rendered["documents"], rendered["files"], rendered["refused"]) == (1, 2, [])  # the issued invoice only
+    assert json.loads(_cli(db, "invoice", "render", "--json", user="ann").stdout)["documents"] == 0
     pdf = tmp_path / "invoice.pdf"
     exported = _cli(db, "invoice", "export", number, "--format", "pdf", "--output", str(pdf))
     assert exported.returncode == 0, exported.stderr
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert _cli(db, "invoice", "send", number).returncode == 0
+    assert _cli(db, "invoice", "send").returncode == 2  # ids or --issued
+    queued = json.loads(_cli(db, "invoice", "send", "--issued", "--json", user="ann").stdout)
+    assert ([q["key"] for q in queued["queued"]], queued["refused"]) == ([f"invoice:{invoice_id}:email"], [])
+    assert _cli(db, "invoice", "send", number).returncode == 0  # already queued: the same message
     outbox = tmp_path / "outbox"
     delivered = json.loads(_cli(db, "outbox", "deliver", "--json", user="ann", outbox=outbox).stdout)
     assert delivered["sent"] == 1

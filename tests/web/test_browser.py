@@ -10,15 +10,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cashtrail.bootstrap import App, bootstrap
@@ -26,10 +22,9 @@ from cashtrail.config import Settings
 from cashtrail.db.schema import upgrade
 from cashtrail.identity.model import Actor
 from cashtrail.parties.services import update_customer
-from cashtrail.web.app import create_web
 from cashtrail.web.assets import INSTALL_HINT, VENDOR_DIR, missing_vendor_files
 from tests import factories
-from tests.web.support import PASSWORD
+from tests.web.support import PASSWORD, served
 
 pytestmark = pytest.mark.web
 
@@ -96,22 +91,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = bootstrap(settings)
     upgrade(app.engine)
     seed_workbench(app)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_web(app), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the workbench server did not start within 15 s", pytrace=False)
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -205,3 +186,18 @@ def test_the_country_filter_narrows_the_list_without_a_reload(live_server: str, 
     assert countries
     assert set(countries) == {"GB"}
     assert page.evaluate("window.cashtrailNoReload === true")
+
+
+def test_the_header_groups_pages_in_menus_that_open_with_the_keyboard(live_server: str, page: Page) -> None:
+    sign_in(page, live_server)
+    billing = page.locator(".navgroup", has=page.get_by_role("button", name="Billing"))
+    invoices = billing.get_by_role("menuitem", name="Invoices")
+    expect(invoices).to_be_hidden()
+    page.get_by_role("button", name="Billing").focus()
+    page.keyboard.press("Enter")
+    expect(invoices).to_be_visible()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="Billing").click()
+    invoices.click()
+    expect(page).to_have_url(f"{live_server}/invoices")
+    expect(billing).to_have_class(re.compile(r"\bactive\b"))

@@ -5,13 +5,9 @@ shows what was decided and the ledger still balances."""
 from __future__ import annotations
 
 import hashlib
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cashtrail.bootstrap import App, bootstrap
@@ -23,11 +19,10 @@ from cashtrail.db.schema import upgrade
 from cashtrail.files.statements import detect_and_parse
 from cashtrail.identity.model import Actor
 from cashtrail.ledger.checks import ledger_problems
-from cashtrail.web.app import create_web
 from cashtrail.web.assets import INSTALL_HINT, VENDOR_DIR, missing_vendor_files
 from tests import factories
 from tests.integration.db.test_cash_application import COL, _statement, cash_books
-from tests.web.support import PASSWORD
+from tests.web.support import PASSWORD, served
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.web
@@ -59,21 +54,8 @@ def cash_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     app = bootstrap(Settings(database_url=f"sqlite:///{database}", env="test", secret_key="browser-test-secret"))
     upgrade(app.engine)
     _seed(app)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_web(app), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the workbench server did not start within 15 s", pytrace=False)
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", app
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.engine.dispose()
+    with served(app) as url:
+        yield url, app
 
 
 @pytest.fixture(scope="module")

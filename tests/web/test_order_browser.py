@@ -3,23 +3,18 @@ an upload, and the discrepancy chart drawn by Chart.js without console errors.""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Page, expect
 
 from cashtrail.bootstrap import bootstrap
 from cashtrail.config import Settings
 from cashtrail.db.schema import upgrade
-from cashtrail.web.app import create_web
 from cashtrail.web.assets import INSTALL_HINT, VENDOR_DIR, missing_vendor_files
 from tests.integration.db.orders_support import shop
-from tests.web.support import PASSWORD
+from tests.web.support import PASSWORD, served
 from tests.web.test_browser import browser, page, screenshot  # noqa: F401 - fixtures shared with the workbench tests
 
 pytestmark = pytest.mark.web
@@ -35,21 +30,8 @@ def order_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = bootstrap(Settings(database_url=f"sqlite:///{database}", env="test", secret_key="browser-test-secret"))
     upgrade(app.engine)
     shop(app)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_web(app), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the workbench server did not start within 15 s", pytrace=False)
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 def test_an_order_is_entered_its_checklist_completed_and_the_trend_chart_drawn(

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cashtrail.bootstrap import bootstrap
@@ -18,11 +14,10 @@ from cashtrail.config import Settings
 from cashtrail.db.schema import upgrade
 from cashtrail.identity.model import Actor
 from cashtrail.toner.run_services import run_reconciliation
-from cashtrail.web.app import create_web
 from cashtrail.web.assets import INSTALL_HINT, VENDOR_DIR, missing_vendor_files
 from tests import factories
 from tests.toner_scenario import worked_example
-from tests.web.support import PASSWORD
+from tests.web.support import PASSWORD, served
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, screenshot
 
 pytestmark = pytest.mark.web
@@ -40,21 +35,8 @@ def toner_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     factories.user(app, username="tina", roles=["toner_specialist"], password=PASSWORD)
     worked_example(app)
     run_reconciliation(app.uow(), app.clock, Actor.system(), "2026-Q1")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_web(app), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the workbench server did not start within 15 s", pytrace=False)
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-    app.engine.dispose()
+    with served(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,10 @@
-"""Invoice commands: list, show, prepare from the bill run, approve, stop and release, issue, credit, export, send;
+"""Invoice commands: list, show, prepare from the bill run, approve, stop and release, issue, credit, export, render,
+send;
 the approval queue; the outbox; legal entities."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,8 +27,9 @@ from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.prepare_services import prepare_invoices
 from cashtrail.invoicing.progress_services import progress_statement
 from cashtrail.invoicing.queries import find_invoice, invoice_detail, list_invoices
-from cashtrail.invoicing.send_services import deliver_outbox, export_document, send_invoice
+from cashtrail.invoicing.send_services import deliver_outbox, export_document, send_invoice, send_issued
 from cashtrail.invoicing.summary import InvoiceFilter
+from cashtrail.jobs.document_render import render_pending
 from cashtrail.money import D, Money
 from cashtrail.parties.entity_services import legal_entities
 
@@ -356,19 +359,72 @@ def invoice_export(
     out.print(f"wrote {target} ({len(content)} bytes)")
 
 
+@invoice_app.command("render")
+def invoice_render(
+    workers: int = typer.Option(1, min=1, max=16, help="Processes rendering in parallel (one per core)."),
+    limit: int = typer.Option(None, min=1, help="At most this many documents."),
+    as_json: bool = JSON,
+) -> None:
+    """Render and keep the PDF and Peppol UBL of every issued document that lacks them (before sending a batch)."""
+    cashtrail = get_app()
+    started = time.perf_counter()
+    with handled():
+        report = render_pending(cashtrail, actor(cashtrail), workers=workers, limit=limit)
+    seconds = time.perf_counter() - started
+    data = {
+        "documents": report.documents,
+        "files": report.files,
+        "seconds": round(seconds, 2),
+        "per_second": round(report.documents / seconds, 1) if report.documents else 0.0,
+        "refused": [{"id": i, "number": n, "code": c, "detail": d} for i, n, c, d in report.refused],
+    }
+
+    def show(d: dict[str, Any]) -> None:
+        out.print(f"rendered {d['documents']} documents ({d['files']} files) in {d['seconds']} s")
+        for r in d["refused"]:
+            out.print(f"[red]refused[/red] {r['number']} (id {r['id']}): {r['code']}: {r['detail']}")
+
+    emit(data, as_json=as_json, render=show)
+    if report.refused:
+        raise typer.Exit(1)
+
+
 @invoice_app.command("send")
 def invoice_send(
-    refs: list[str] = typer.Argument(..., help="Issued document ids or numbers."),
+    refs: list[str] = typer.Argument(None, help="Issued document ids or numbers (omit with --issued)."),
     to: str = typer.Option(None, help="Send to this address instead of the billing contact."),
+    issued: bool = typer.Option(False, "--issued", help="Every issued document not queued yet."),
+    as_json: bool = JSON,
 ) -> None:
     """Queue the e-mail with PDF and UBL to the customer's billing contact (delivered by `outbox deliver`)."""
     cashtrail = get_app()
+    if bool(refs) == issued:
+        raise typer.BadParameter("give document ids or numbers, or --issued")
+    if issued and to:
+        raise typer.BadParameter("--to sends one document elsewhere; it does not go with --issued")
     with handled():
-        for ref in refs:
-            message = send_invoice(
-                cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), recipient=to
-            )
-            out.print(f"queued {message.key} to {message.recipient}")
+        if not issued:
+            for ref in refs:
+                message = send_invoice(
+                    cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer(), _id(ref), recipient=to
+                )
+                out.print(f"queued {message.key} to {message.recipient}")
+            return
+        batch = send_issued(cashtrail.uow(), cashtrail.clock, actor(cashtrail), cashtrail.renderer())
+    data = {
+        "queued": [{"key": m.key, "recipient": m.recipient} for m in batch.queued],
+        "already_queued": batch.already,
+        "refused": [{"id": i, "number": n, "code": c, "detail": d} for i, n, c, d in batch.refused],
+    }
+
+    def show(d: dict[str, Any]) -> None:
+        out.print(f"queued {len(d['queued'])} e-mails ({d['already_queued']} were queued before)")
+        for r in d["refused"]:
+            out.print(f"[red]not sent[/red] {r['number']} (id {r['id']}): {r['code']}: {r['detail']}")
+
+    emit(data, as_json=as_json, render=show)
+    if batch.refused:
+        raise typer.Exit(1)
 
 
 @invoice_app.command("progress")

@@ -8,6 +8,7 @@ The PDF and the Peppol UBL file of an issued document are rendered once from its
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
 from babel import UnknownLocaleError
@@ -16,16 +17,15 @@ from babel.numbers import format_currency
 
 from cashtrail.audit.services import record
 from cashtrail.clock import Clock
-from cashtrail.errors import FieldError, InvalidState, ValidationFailed
+from cashtrail.errors import CashtrailError, FieldError, InvalidState, ValidationFailed
 from cashtrail.identity.model import Actor, Permission
 from cashtrail.invoicing.approval_services import load
 from cashtrail.invoicing.lifecycle import Document, Status
 from cashtrail.invoicing.mail_texts import document_mail
+from cashtrail.invoicing.render_services import FORMATS, keep_file, render_file
 from cashtrail.outbox.model import AttachmentRef, Message
 from cashtrail.outbox.services import DeliveryReport, deliver_due, queue_message
 from cashtrail.ports import DocumentRenderer, MailTransport, StoredFile, UnitOfWork
-
-FORMATS = {"pdf": ("application/pdf", "pdf"), "ubl": ("application/xml", "xml")}
 
 
 def _issued(doc: Document) -> None:
@@ -38,14 +38,12 @@ def stored_files(uow: UnitOfWork, clock: Clock, renderer: DocumentRenderer, doc:
     _issued(doc)
     assert doc.snapshot is not None
     files = []
-    for fmt, (media_type, extension) in FORMATS.items():
+    for fmt in FORMATS:
         found = uow.document_files.find("invoice", str(doc.id), fmt)
         if found is None:
-            content = renderer.pdf(doc.snapshot) if fmt == "pdf" else renderer.ubl(doc.snapshot)
-            name = f"{doc.snapshot.number}.{extension}"
-            uow.document_files.put(
-                "invoice", str(doc.id), fmt, media_type=media_type, file_name=name, content=content, at=clock.now()
-            )
+            content = render_file(renderer, doc.snapshot, fmt)
+            assert doc.id is not None
+            keep_file(uow, doc.id, doc.snapshot.number, fmt, content, clock.now())
             found = uow.document_files.find("invoice", str(doc.id), fmt)
         assert found is not None
         files.append(found)
@@ -96,6 +94,43 @@ def send_invoice(
         return message
 
 
+@dataclass
+class BatchSend:
+    """What queuing every issued document did: messages queued now, documents already queued, documents refused."""
+
+    queued: list[Message] = field(default_factory=list)
+    already: int = 0
+    refused: list[tuple[int, str, str, str]] = field(default_factory=list)  # id, number, code, detail
+
+
+def send_issued(
+    uow: UnitOfWork, clock: Clock, actor: Actor, renderer: DocumentRenderer, *, limit: int | None = None
+) -> BatchSend:
+    """Queue the e-mail of every issued document not queued yet (each in its own transaction, like ``send``);
+    a document that cannot be sent (no billing contact, a refused UBL) is listed and the others go on."""
+    actor.require(Permission.INVOICES_ISSUE)
+    with uow:
+        ids = uow.invoices.ids_with_status([Status.ISSUED])
+        waiting = [i for i in ids if uow.outbox.get_by_key(_key(i)) is None]
+    result = BatchSend(already=len(ids) - len(waiting))
+    for invoice_id in waiting[:limit]:
+        try:
+            result.queued.append(send_invoice(uow, clock, actor, renderer, invoice_id))
+        except CashtrailError as refused:
+            result.refused.append((invoice_id, _number(uow, invoice_id), refused.code, refused.detail))
+    return result
+
+
+def _number(uow: UnitOfWork, invoice_id: int) -> str:
+    with uow:
+        doc = uow.invoices.get(invoice_id)
+        return (doc.number or "") if doc else ""
+
+
+def _key(invoice_id: int | None) -> str:
+    return f"invoice:{invoice_id}:email"
+
+
 def _message(doc: Document, recipient: str, files: list[StoredFile]) -> Message:
     snapshot = doc.snapshot
     assert snapshot is not None
@@ -115,7 +150,7 @@ def _message(doc: Document, recipient: str, files: list[StoredFile]) -> Message:
         reference=snapshot.payment_reference_display,
     )
     return Message(
-        key=f"invoice:{doc.id}:email",
+        key=_key(doc.id),
         recipient=recipient,
         subject=subject,
         body=body,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import String, and_, case, cast, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -115,6 +115,26 @@ class SqlInvoiceRepository:
     def ids_with_status(self, statuses: Sequence[str], *, limit: int | None = None) -> list[int]:
         query = select(it.invoices.c.id).where(it.invoices.c.status.in_(statuses)).order_by(it.invoices.c.id)
         return list(self.session.scalars(query.limit(limit) if limit else query))
+
+    def missing_files(
+        self, formats: Sequence[str], *, after_id: int | None = None, limit: int = 500
+    ) -> list[tuple[int, tuple[str, ...]]]:
+        """Issued or sent documents, by id after ``after_id``, lacking a stored file in one of ``formats``."""
+        f, t = it.document_files.c, it.invoices.c
+        has = {
+            fmt: exists().where(f.entity_type == "invoice", f.entity_id == cast(t.id, String), f.format == fmt)
+            for fmt in formats
+        }
+        query = (
+            select(t.id, *(h.label(fmt) for fmt, h in has.items()))
+            .where(t.status.in_([Status.ISSUED, Status.SENT]), t.id > (after_id or 0), or_(*(~h for h in has.values())))
+            .order_by(t.id)
+            .limit(limit)
+        )
+        return [
+            (row[0], tuple(fmt for fmt, present in zip(formats, row[1:], strict=True) if not present))
+            for row in self.session.execute(query)
+        ]
 
     def issued_contracts(self, contract_numbers: Iterable[str]) -> set[str]:
         """Which of ``contract_numbers`` already have an issued invoice (so the next one is not their first)."""
