@@ -259,8 +259,8 @@ def test_the_demo_runs_months_of_dunning_disputes_and_promises_and_its_metrics_m
             select(func.count()).select_from(it.outbox).where(it.outbox.c.entity_type == "dunning_letter")
         )
     assert levels == {1, 2, 3, 4}
-    assert promises.get("kept", 0) > 0
     assert promises.get("broken", 0) > 0
+    assert promises.get("kept", 0) > 0.3 * (promises.get("kept", 0) + promises["broken"])  # a plausible kept rate
     assert credited > 0
     assert mails > 0  # the last month's letters went to the outbox with their PDF
     refresh_read_model(demo_app.uow())

@@ -169,12 +169,36 @@ class _Week:
                     record_activity(self.app.uow(), self.app.clock, actor, customer, ActivityKind.CALL, summary, on=day)
                     continue
                 currency = self._currency(customer)
-                amount = Money(entry.facts.overdue, currency).rounded()
-                promised = day + timedelta(days=self.rng.choice((5, 7, 10, 14)))
+                overdue = Money(entry.facts.overdue, currency).rounded()
+                coming = self._cash_coming(customer, day)
+                if coming is not None:  # a customer who will pay promises what it will pay, a little ahead of it
+                    paid_on, paid = coming
+                    amount = min(paid, overdue)
+                    promised = paid_on + timedelta(days=self.rng.choice((0, 1, 2, 3)))
+                elif self.rng.random() < 0.5:  # the others promise, and break it
+                    amount, promised = overdue, day + timedelta(days=self.rng.choice((5, 7, 10, 14)))
+                else:
+                    summary = "customer disputes being late; asked for copies of the invoices"
+                    record_activity(self.app.uow(), self.app.clock, actor, customer, ActivityKind.CALL, summary, on=day)
+                    continue
                 make_promise(
                     self.app.uow(), self.app.clock, actor, customer, amount, promised, on=day,
                     summary=f"{customer} promised {amount} by {promised} (call #{index + 1})",
                 )  # fmt: skip
+
+    def _cash_coming(self, customer: str, day: date) -> tuple[date, Money] | None:
+        """The first day in the next two weeks on which cash is applied to the account (the demo's bank statements
+        are all imported already), and what was applied up to then; ``None`` if nothing comes."""
+        with self.app.uow() as uow:
+            payments = sorted(uow.collection_work.payments(customer, (), day, day + timedelta(days=14)))
+        if not payments:
+            return None
+        first = payments[0][0]
+        amounts = [a for d, a in payments if d == first]
+        total = amounts[0]
+        for amount in amounts[1:]:
+            total = total + amount
+        return (first, total) if total.amount > 0 else None
 
     def _currency(self, customer: str) -> str:
         with self.app.uow() as uow:
