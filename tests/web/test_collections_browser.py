@@ -51,7 +51,7 @@ def test_the_dashboard_draws_its_trend_charts(collections_server: str, page: Pag
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.locator("h1")).to_contain_text("Collections")
-    expect(page.locator("#headline-table")).to_contain_text("dso")
+    expect(page.locator("#headline-table")).to_contain_text("DSO, period-end")
     charts = page.locator("canvas.trend-chart")
     expect(charts).to_have_count(2)
     page.wait_for_function(

@@ -38,6 +38,7 @@ def test_the_dashboard_shows_metrics_as_of_a_date_and_monthly_chart_data(collect
     page = collector.get("/collections?as_of=2026-03-31")
     assert page.status_code == 200
     assert "Collections" in page.text
+    assert 'Average days delinquent <span class="muted">(days)</span>' in page.text  # named, with its unit
     data = json.loads(re.search(r'id="collections-data">(.*?)</script>', page.text, re.S).group(1))
     assert data["months"][-1] == "2026-03-31"
     assert data["trend"]["EUR"]["aging:current"][-1] == "121.00"  # the March invoice is not due yet

@@ -162,6 +162,22 @@ METRICS = (
     "provision",
 )
 
+#: What each metric is called on screen, and its unit (``""``: an amount in each currency).
+METRIC_LABELS = {
+    "aging": ("Aging", ""),
+    "dso": ("DSO, period-end", "days"),
+    "dso-count-back": ("DSO, count-back", "days"),
+    "best-dso": ("Best possible DSO", "days"),
+    "add": ("Average days delinquent", "days"),
+    "cei": ("Collection effectiveness index", "%"),
+    "percent-current": ("Percent current", "%"),
+    "dispute-cycle-time": ("Dispute cycle time", "days"),
+    "promise-kept": ("Promises kept", "%"),
+    "unapplied-cash": ("Unapplied cash", ""),
+    "deductions-open": ("Deductions open", ""),
+    "provision": ("Bad-debt provision", ""),
+}
+
 
 def report(
     uow: UnitOfWork, actor: Actor, metric: str, as_of: date, *, days: int = 90, scope: Scope | None = None

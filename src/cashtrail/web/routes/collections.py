@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request, Response
 
 from cashtrail.analytics.dashboard import dashboard
-from cashtrail.analytics.queries import Scope, refresh_read_model
+from cashtrail.analytics.queries import METRIC_LABELS, Scope, refresh_read_model
 from cashtrail.disputes.services import list_disputes
 from cashtrail.dunning.work_services import collector_worklist
 from cashtrail.errors import NotFound, ValidationFailed
@@ -58,6 +58,7 @@ def collections_dashboard(
         "country": country,
         "customer": customer,
         "collectors": collectors,
+        "labels": METRIC_LABELS,
     }
     return render(request, "collections/dashboard.html", context)
 
