@@ -88,6 +88,14 @@ def test_a_credit_note_is_drafted_once_per_key_and_never_beyond_the_invoice(app,
     assert too_much.json()["code"] == "invoice.over_credited"
     as_number = client.post(f"/v1/invoices/{invoice_id}/credit-notes", json={"reason": "x", "amount": 10}, headers=ann)
     assert as_number.status_code == 422
+    part = {"reason": "returned", "quantities": {"1": "0.5"}}  # half of line 1, at its price
+    half = client.post(f"/v1/invoices/{invoice_id}/credit-notes", json=part, headers=ann)
+    assert half.status_code == 201, half.text
+    [line] = half.json()["lines"]
+    assert (line["quantity"], line["unit_price"]) == ("0.5", first.json()["lines"][0]["unit_price"])
+    beyond = {"reason": "returned", "quantities": {"1": "50"}}
+    refused = client.post(f"/v1/invoices/{invoice_id}/credit-notes", json=beyond, headers=ann)
+    assert (refused.status_code, refused.json()["code"]) == (422, "invoice.credit_quantity_out_of_range")
 
 
 def test_a_customer_stop_is_listed_and_blocks_approval_until_released(app, system, client):

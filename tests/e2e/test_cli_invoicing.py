@@ -78,6 +78,11 @@ def test_invoicing_from_the_command_line(tmp_path):
         _cli(db, "invoice", "credit", number, "--amount", "50", "--reason", "goodwill", "--json", user="ann").stdout
     )
     assert (drafted["kind"], drafted["credits"], drafted["gross"]) == ("credit_note", number, "50.00")
+    bad_part = _cli(db, "invoice", "credit", number, "--quantity", "1=lots", "--reason", "returned", user="ann")
+    assert bad_part.returncode == 2
+    assert "--quantity" in bad_part.stderr
+    part = _cli(db, "invoice", "credit", number, "--quantity", "1=0.25", "--reason", "returned", "--json", user="ann")
+    assert [line["quantity"] for line in json.loads(part.stdout)["lines"]] == ["0.25"], part.stderr
     rendered = json.loads(_cli(db, "invoice", "render", "--json", user="ann").stdout)
     assert (rendered["documents"], rendered["files"], rendered["refused"]) == (1, 2, [])  # the issued invoice only
     assert json.loads(_cli(db, "invoice", "render", "--json", user="ann").stdout)["documents"] == 0

@@ -46,7 +46,7 @@ def test_the_preparer_sees_no_approve_button_and_is_refused(app, client, draft):
     assert refused.status_code == 403
 
 
-def test_an_approved_draft_is_issued_from_its_page_and_credited_by_line(app, client, draft):
+def test_an_approved_draft_is_issued_from_its_page_and_credited_by_amount_and_by_part_of_a_line(app, client, draft):
     sign_in(client, "sam")
     page = client.get(f"/invoices/{draft}")
     client.post(f"/invoices/{draft}/approve", data={"csrf_token": csrf_from(page.text)})
@@ -63,6 +63,13 @@ def test_an_approved_draft_is_issued_from_its_page_and_credited_by_line(app, cli
     assert "Credit note" in credited.text
     assert "corrects" in credited.text
     assert "50.00" in credited.text
+    part = {"csrf_token": csrf_from(form.text), "how": "quantities", "qty_0": "0,5", "qty_1": "", "reason": "returned"}
+    halved = client.post(f"/invoices/{draft}/credit", data=part, follow_redirects=True)
+    assert halved.status_code == 200
+    assert "102.50" in halved.text  # half of the 205.00 fee, at its price
+    junk = client.post(f"/invoices/{draft}/credit", data={**part, "qty_0": "half"})
+    assert junk.status_code == 422
+    assert "qty_0" in junk.text
 
 
 def test_the_list_filters_and_exports_to_xlsx(app, client, draft):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -324,10 +325,14 @@ def invoice_credit(
     reason: str = typer.Option(..., help="Why the invoice is corrected."),
     line: list[int] = typer.Option(None, "--line", help="Credit only these lines (1-based; repeat)."),
     amount: str = typer.Option(None, help="Credit this gross amount, spread over the lines."),
+    quantity: list[str] = typer.Option(
+        None, "--quantity", help="Credit part of a line: LINE=QUANTITY (1-based line; repeat), e.g. 2=3."
+    ),
     as_json: bool = JSON,
 ) -> None:
-    """Draft a credit note for an issued invoice: in full, for some lines, or for an amount."""
+    """Draft a credit note for an issued invoice: in full, for some lines, for part of lines, or for an amount."""
     cashtrail = get_app()
+    parts = _quantities(quantity) if quantity else None
     with handled():
         original = find_invoice(cashtrail.uow(), actor(cashtrail), number)
         credit = credit_invoice(
@@ -338,8 +343,23 @@ def invoice_credit(
             reason=reason,
             lines=[i - 1 for i in line] if line else None,
             amount=Money(D(amount), original.currency) if amount else None,
+            quantities=parts,
         )
     emit(document_data(credit), as_json=as_json, render=_render_document)
+
+
+def _quantities(options: list[str]) -> dict[int, Decimal]:
+    """``["2=3", "4=0.5"]`` → ``{1: Decimal("3"), 3: Decimal("0.5")}`` (0-based line indexes)."""
+    parsed = {}
+    for option in options:
+        position, _, quantity = option.partition("=")
+        if not position.strip().isdigit() or int(position) < 1 or not quantity.strip():
+            raise typer.BadParameter(f"{option!r}: write LINE=QUANTITY, e.g. 2=3", param_hint="--quantity")
+        try:
+            parsed[int(position) - 1] = D(quantity.strip())
+        except (ValueError, ArithmeticError) as bad:
+            raise typer.BadParameter(f"{option!r}: {quantity!r} is not a number", param_hint="--quantity") from bad
+    return parsed
 
 
 @invoice_app.command("export")

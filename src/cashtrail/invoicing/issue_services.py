@@ -10,9 +10,10 @@ can of the invoice it corrects.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from cashtrail.audit.services import record
 from cashtrail.clock import Clock, business_date
@@ -216,9 +217,10 @@ def credit_invoice(
     reason: str,
     lines: Sequence[int] | None = None,
     amount: Money | None = None,
+    quantities: Mapping[int, Decimal] | None = None,
 ) -> Document:
-    """Draft a credit note for an issued invoice: in full, for some lines (0-based), or for an amount; never more
-    than what is not credited yet."""
+    """Draft a credit note for an issued invoice: in full, for some lines (0-based), for part of some lines'
+    quantities (0-based index → quantity), or for an amount; never more than what is not credited yet."""
     actor.require(Permission.INVOICES_PREPARE)
     if not reason.strip():
         raise ValidationFailed("a credit note needs a reason", code="invoice.credit_reason_required")
@@ -226,7 +228,7 @@ def credit_invoice(
         original = uow.invoices.get_by_number(number)
         if original is None:
             raise NotFound(f"invoice {number} not found", code="invoice.not_found", number=number)
-        credit = original.credit(actor.username, lines=lines, amount=amount)
+        credit = original.credit(actor.username, lines=lines, amount=amount, quantities=quantities)
         credit.reason, credit.created_at, credit.source = reason.strip(), clock.now(), f"credit:{number}"
         _check_not_over_credited(uow, original, credit)
         entity = uow.legal_entities.get_by_code(original.legal_entity)

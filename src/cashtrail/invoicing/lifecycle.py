@@ -13,7 +13,7 @@ Each transition returns nothing and raises a typed ``InvalidState``/``Permission
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -145,14 +145,29 @@ class Document:
         self._require(Status.ISSUED, Status.SENT, action="send")
         self.status = Status.SENT
 
-    def credit(self, prepared_by: str, *, lines: Sequence[int] | None = None, amount: Money | None = None) -> Document:
-        """A credit-note draft correcting this issued invoice: in full, for some line indexes, or for an amount
-        (every line scaled by amount ÷ gross, so the VAT mix is kept; the credit's gross then equals the amount to
-        within a cent per line, because each line is rounded)."""
+    def credit(
+        self,
+        prepared_by: str,
+        *,
+        lines: Sequence[int] | None = None,
+        amount: Money | None = None,
+        quantities: Mapping[int, Decimal] | None = None,
+    ) -> Document:
+        """A credit-note draft correcting this issued invoice: in full, for some line indexes, for part of some
+        lines' quantities (index → quantity, at the line's price), or for an amount (every line scaled by amount ÷
+        gross, so the VAT mix is kept; the credit's gross then equals the amount to within a cent per line, because
+        each line is rounded)."""
         self._require(Status.ISSUED, Status.SENT, action="credit")
         if self.kind != DocumentKind.INVOICE:
             raise InvalidState("only an invoice can be credited", code="invoice.credit_of_credit_note")
-        chosen = self._credit_lines(lines, amount)
+        if quantities is not None:
+            if lines is not None or amount is not None:
+                raise ValidationFailed(
+                    "credit lines, quantities or an amount, one of them", code="invoice.credit_ambiguous"
+                )
+            chosen = self._credit_quantities(quantities)
+        else:
+            chosen = self._credit_lines(lines, amount)
         return Document(
             DocumentKind.CREDIT_NOTE,
             self.customer_number,
@@ -166,6 +181,27 @@ class Document:
             legal_entity=self.legal_entity,
             buyer_reference=self.buyer_reference,
         )
+
+    def _credit_quantities(self, quantities: Mapping[int, Decimal]) -> list[Line]:
+        if not quantities:
+            raise ValidationFailed("a credit note needs at least one line", code="invoicing.no_lines")
+        picked = []
+        for index, quantity in sorted(quantities.items()):
+            if not 0 <= index < len(self.lines):
+                raise ValidationFailed(
+                    f"the invoice has no line {index + 1}", code="invoice.credit_line_unknown", line=index + 1
+                )
+            line = self.lines[index]
+            if not 0 < quantity <= abs(line.quantity) or quantity != quantity.quantize(_QUANTITY):
+                raise ValidationFailed(
+                    f"line {index + 1} can be credited for more than 0 and at most {abs(line.quantity).normalize()}"
+                    " (six decimals at most)",
+                    code="invoice.credit_quantity_out_of_range",
+                    line=index + 1,
+                    quantity=str(quantity),
+                )
+            picked.append(replace(line, quantity=quantity if line.quantity > 0 else -quantity))
+        return picked
 
     def _credit_lines(self, lines: Sequence[int] | None, amount: Money | None) -> list[Line]:
         if lines is not None and amount is not None:

@@ -102,6 +102,41 @@ def test_a_partial_credit_by_line_references_the_invoice_and_keeps_that_lines_va
     assert totals.signed_gross() == Money.of("-53.00", "EUR")
 
 
+def test_a_credit_of_part_of_a_lines_quantity_is_at_the_lines_price_and_vat():
+    invoice = _issued(_draft(("5", "40.00", VAT21), ("1", "50.00", VAT6), ("-1", "10.00", VAT21)))
+    credit = invoice.credit("ann", quantities={0: Decimal("2"), 2: Decimal("0.5")})  # 2 of 5 units, half the discount
+    assert [(line.quantity, line.unit_price, line.vat.rate) for line in credit.lines] == [
+        (Decimal("2"), Money.of("40.00", "EUR"), Decimal("21")),
+        (Decimal("-0.5"), Money.of("10.00", "EUR"), Decimal("21")),
+    ]
+    totals = credit.totals()
+    assert (totals.net, totals.vat, totals.gross) == (
+        Money.of("75.00", "EUR"),
+        Money.of("15.75", "EUR"),
+        Money.of("90.75", "EUR"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("quantities", "code"),
+    [
+        ({0: Decimal("6")}, "invoice.credit_quantity_out_of_range"),  # more than the line holds
+        ({0: Decimal("0")}, "invoice.credit_quantity_out_of_range"),
+        ({0: Decimal("0.0000001")}, "invoice.credit_quantity_out_of_range"),  # beyond the stored six decimals
+        ({3: Decimal("1")}, "invoice.credit_line_unknown"),
+        ({}, "invoicing.no_lines"),
+    ],
+)
+def test_a_part_credit_beyond_the_line_or_of_no_line_is_refused(quantities, code):
+    invoice = _issued(_draft(("5", "40.00", VAT21), ("1", "50.00", VAT6)))
+    with pytest.raises(ValidationFailed) as refused:
+        invoice.credit("ann", quantities=quantities)
+    assert refused.value.code == code
+    with pytest.raises(ValidationFailed) as both:
+        invoice.credit("ann", lines=[0], quantities={0: Decimal("1")})
+    assert both.value.code == "invoice.credit_ambiguous"
+
+
 def test_a_credit_of_an_amount_is_spread_over_the_vat_rates():
     invoice = _issued(_draft(("2", "100.00", VAT21), ("1", "50.00", VAT6)))  # gross 242.00 + 53.00 = 295.00
     credit = invoice.credit("ann", amount=Money.of("59.00", "EUR"))  # a fifth

@@ -162,15 +162,26 @@ def credit(
     actor: CurrentActor,
     idempotency_key: IdempotencyKey = None,
 ) -> InvoiceOut | JSONResponse:
-    """In full, for some lines, or for an amount; never more than what is left to credit."""
+    """In full, for some lines, for part of some lines' quantities, or for an amount; never more than what is left
+    to credit."""
 
     def run() -> InvoiceOut:
         original = invoice_detail(app.uow(), actor, invoice_id).document
         amount = Money(body.amount, original.currency) if body.amount is not None else None
         lines = [i - 1 for i in body.lines] if body.lines else None
+        quantities = {i - 1: q for i, q in body.quantities.items()} if body.quantities is not None else None
         number = original.number or ""
         return InvoiceOut.of_document(
-            credit_invoice(app.uow(), app.clock, actor, number, reason=body.reason, lines=lines, amount=amount)
+            credit_invoice(
+                app.uow(),
+                app.clock,
+                actor,
+                number,
+                reason=body.reason,
+                lines=lines,
+                amount=amount,
+                quantities=quantities,
+            )
         )
 
     return idempotent(app, actor, idempotency_key, f"credit:{invoice_id}", body, run, status_code=201)

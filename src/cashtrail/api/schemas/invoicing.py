@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from cashtrail.api.schemas.common import Amount, Page, decimal_text, money_text
+from cashtrail.api.schemas.common import Amount, Page, UnitPrice, decimal_text, money_text
 from cashtrail.invoicing.approval_services import WaitingApproval
 from cashtrail.invoicing.lifecycle import Document
 from cashtrail.invoicing.queries import InvoiceDetail
@@ -236,6 +236,10 @@ class CreditIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000)
     lines: list[int] | None = Field(None, description="Credit only these lines (1-based positions).")
     amount: Amount | None = Field(None, description="Credit this gross amount, spread over the lines.")
+    quantities: dict[int, UnitPrice] | None = Field(
+        None,
+        description='Credit part of some lines: 1-based position → quantity at the line\'s price, e.g. {"2": "3"}.',
+    )
 
 
 class SendIn(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -210,7 +210,7 @@ def send(request: Request, user: CurrentUser, invoice_id: int, recipient: Annota
 
 @router.get("/invoices/{invoice_id}/credit")
 def credit_form(request: Request, user: CurrentUser, invoice_id: int) -> Response:
-    """The credit-note form: whole invoice, chosen lines, or an amount."""
+    """The credit-note form: whole invoice, chosen lines, part of lines' quantities, or an amount."""
     app = cashtrail_app(request)
     detail = invoice_detail(app.uow(), user.actor, invoice_id)
     return render(request, "invoicing/credit.html", {"doc": detail.document, "totals": detail.document.totals()})
@@ -225,13 +225,38 @@ async def credit(request: Request, user: CurrentUser, invoice_id: int) -> Respon
     how, reason = str(form.get("how", "full")), str(form.get("reason", ""))
     lines = [int(str(v)) for v in form.getlist("line")] if how == "lines" else None
     amount = _amount(str(form.get("amount", "")), original.currency) if how == "amount" else None
+    quantities = _quantities(form) if how == "quantities" else None
     if how == "lines" and not lines:
         raise ValidationFailed("choose at least one line to credit", errors=[FieldError("line", "none chosen")])
     note = credit_invoice(
-        app.uow(), app.clock, user.actor, original.number or "", reason=reason, lines=lines, amount=amount
+        app.uow(),
+        app.clock,
+        user.actor,
+        original.number or "",
+        reason=reason,
+        lines=lines,
+        amount=amount,
+        quantities=quantities,
     )
     flash(request, "success", f"Credit note drafted for {original.number}; it waits for approval.")
     return RedirectResponse(f"/invoices/{note.id}", status_code=303)
+
+
+def _quantities(form: Any) -> dict[int, Decimal]:
+    """The non-empty ``qty_N`` fields of the credit form, by 0-based line index."""
+    quantities, errors = {}, []
+    for name, raw in form.items():
+        if not name.startswith("qty_") or not str(raw).strip():
+            continue
+        try:
+            quantities[int(name[4:])] = Decimal(str(raw).strip().replace(",", "."))
+        except (InvalidOperation, ValueError):
+            errors.append(FieldError(name, "not a number", value=str(raw)))
+    if errors:
+        raise ValidationFailed("a quantity to credit is not a number", errors=errors)
+    if not quantities:
+        raise ValidationFailed("enter the quantity to credit on at least one line", errors=[FieldError("qty", "none")])
+    return quantities
 
 
 def _amount(raw: str, currency: str) -> Money:
