@@ -81,6 +81,11 @@ def test_cases_are_imported_from_eml_files_once(tmp_path):
     assert (case["customer"], case["invoices"], case["state"]) == ("C1", [number], "open")  # matched by the number
     assert _cli(db, "cases", "update", str(case["id"]), "--state", "closed").returncode == 0
     assert json.loads(_cli(db, "cases", "list", "--state", "open", "--json").stdout) == []
+    chat = _cli(db, "cases", "open", "--customer", "C1", "--channel", "chat", "--subject", f"copy of {number}")
+    assert chat.returncode == 0, chat.stderr
+    [opened] = json.loads(_cli(db, "cases", "list", "--state", "open", "--json").stdout)
+    assert (opened["channel"], opened["invoices"]) == ("chat", [number])
+    assert _cli(db, "cases", "open", "--customer", "C1", "--channel", "fax", "--subject", "x").returncode == 2
 
 
 def test_collections_set_up_and_daily_work_from_the_command_line(tmp_path):

@@ -258,7 +258,10 @@ def test_the_demo_runs_months_of_dunning_disputes_and_promises_and_its_metrics_m
         mails = uow.session.scalar(
             select(func.count()).select_from(it.outbox).where(it.outbox.c.entity_type == "dunning_letter")
         )
+        cases = uow.session.execute(select(ct.customer_cases.c.state, ct.customer_cases.c.dispute_id)).all()
     assert levels == {1, 2, 3, 4}
+    assert {state for state, _ in cases} == {"open", "answered", "closed"}  # e-mails in every state
+    assert any(dispute for _, dispute in cases)  # a customer's e-mail led to its dispute
     assert promises.get("broken", 0) > 0
     assert promises.get("kept", 0) > 0.3 * (promises.get("kept", 0) + promises["broken"])  # a plausible kept rate
     assert credited > 0

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
+from cashtrail.disputes.case_services import import_messages, list_cases, open_case
+from cashtrail.disputes.cases import Channel, Message
 from cashtrail.documents.dunning_pdf import WeasyLetterRenderer
 from cashtrail.dunning.run_services import run_dunning
 from cashtrail.dunning.setup_services import set_reference_rate
@@ -19,6 +21,7 @@ from tests import factories
 from tests.web.support import PASSWORD, csrf_from, sign_in
 
 ANN = Actor("ann", frozenset({Role.BILLING_ANALYST}))
+NO_FOLLOW = {"follow_redirects": False}
 
 
 @pytest.fixture
@@ -85,3 +88,35 @@ def test_a_collector_logs_a_call_and_a_promise_on_the_account_page(app, collecto
     assert bad.status_code in (400, 422)
     with app.uow() as uow:
         assert len(uow.collection_work.promises(customer="C1")) == 1  # nothing written by the refusal
+
+
+def test_customer_cases_past_their_sla_come_first_and_are_answered_linked_and_closed(app, collector, clock):
+    old = Message("<m1@x.example>", "stranger@x.example", "Invoice question", "Who are you?", clock.now())
+    import_messages(app.uow(), app.clock, Actor.system(), [old])  # no customer found for this sender
+    clock.advance(timedelta(hours=47))
+    recent = open_case(app.uow(), app.clock, Actor.system(), "C1", Channel.CHAT, "Copy of my invoice", "")
+    clock.advance(timedelta(hours=2))  # the e-mail is now past its 48 h, the chat is not
+
+    page = collector.get("/collections/cases")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr( class=\"late\")?>\s*<td>(\d+)</td>", page.text)
+    assert [(bool(late), int(case_id)) for late, case_id in rows] == [(True, recent.id - 1), (False, recent.id)]
+    assert "past SLA" in page.text
+    token = csrf_from(page.text)
+
+    linked = collector.post(
+        f"/collections/cases/{recent.id - 1}", data={"csrf_token": token, "customer": "C1"}, **NO_FOLLOW
+    )
+    assert linked.status_code == 303
+    answered = collector.post(
+        f"/collections/cases/{recent.id}", data={"csrf_token": token, "action": "answered"}, **NO_FOLLOW
+    )
+    assert answered.status_code == 303
+    collector.post(f"/collections/cases/{recent.id - 1}", data={"csrf_token": token, "action": "closed"})
+    cases = {c.id: c for c in list_cases(app.uow(), Actor.system())}
+    assert (cases[recent.id - 1].customer_number, cases[recent.id - 1].state) == ("C1", "closed")
+    assert cases[recent.id].state == "answered"
+    assert 'name="action" value="answered"' not in collector.get("/collections/cases?state=answered").text
+    nothing = collector.post(f"/collections/cases/{recent.id}", data={"csrf_token": token}, **NO_FOLLOW)
+    assert nothing.status_code == 422
+    assert collector.get("/collections/cases?state=lost").status_code == 422

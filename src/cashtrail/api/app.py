@@ -18,6 +18,7 @@ from cashtrail.api.problems import install_problem_handlers
 from cashtrail.api.routers import (
     audit,
     billing,
+    cases,
     cashapp,
     collection_work,
     collections,
@@ -68,6 +69,7 @@ def create_api(app: App) -> FastAPI:
         invoicing,
         collections,
         collection_work,
+        cases,
         orders,
         rmas,
         toner,

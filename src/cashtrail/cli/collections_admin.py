@@ -12,8 +12,8 @@ import typer
 
 from cashtrail.cli.collections import cases_app, collections_app, dunning_app, write_off_app
 from cashtrail.cli.context import actor, emit, get_app, handled, out, table
-from cashtrail.disputes.case_services import list_cases, update_case
-from cashtrail.disputes.cases import CaseState
+from cashtrail.disputes.case_services import list_cases, open_case, update_case
+from cashtrail.disputes.cases import CaseState, Channel
 from cashtrail.dunning.activities import ActivityKind
 from cashtrail.dunning.holds import active_holds, place_hold, release_hold
 from cashtrail.dunning.policies import LevelSettings, PolicySettings
@@ -304,3 +304,19 @@ def cases_update(
             dispute_id=dispute, customer_number=customer or None,
         )  # fmt: skip
     out.print(f"Case {updated.id}: {updated.state}.")
+
+
+@cases_app.command("open")
+def cases_open(
+    customer: str = typer.Option(..., "--customer"),
+    channel: str = typer.Option("ticket", "--channel", help="chat, ticket or email"),
+    subject: str = typer.Option(..., "--subject"),
+    body: str = typer.Option("", "--body"),
+) -> None:
+    """Open a case taken by chat or ticket (or an e-mail typed in); invoice numbers in the text are linked."""
+    app = get_app()
+    with handled():
+        if channel not in {c.value for c in Channel}:
+            raise ValidationFailed("the channel is chat, ticket or email", code="case.bad_channel")
+        case = open_case(app.uow(), app.clock, actor(app), customer, Channel(channel), subject, body)
+    out.print(f"Case {case.id} opened for {customer}; answer by {case.sla_due_at:%Y-%m-%d %H:%M} UTC.")

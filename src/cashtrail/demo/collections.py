@@ -13,7 +13,7 @@ PDF and queued in the outbox. Finally the oldest unpaid invoice is written off b
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -21,6 +21,8 @@ from sqlalchemy import select
 from cashtrail.bootstrap import App
 from cashtrail.db import collections_tables as ct
 from cashtrail.demo.context import Chapter, Count, DemoContext
+from cashtrail.disputes.case_services import import_messages, update_case
+from cashtrail.disputes.cases import CaseState, Message
 from cashtrail.disputes.model import Department, Reason, Resolution
 from cashtrail.disputes.services import close_credited_disputes, open_dispute, resolve_dispute
 from cashtrail.documents.dunning_pdf import WeasyLetterRenderer
@@ -103,6 +105,7 @@ class _Week:
         self.supervisor = _actor(ctx, Role.SUPERVISOR)
         self.disputed: set[int] = set()
         self.to_resolve: list[tuple[date, int]] = []
+        self.cases: dict[int, int] = {}  # dispute → the customer's e-mail case
         self.renderer = WeasyLetterRenderer()
 
     def run(self, day: date) -> None:
@@ -124,6 +127,7 @@ class _Week:
             assert item.id is not None
             reason = self.rng.choice(list(Reason))
             amount = min(still_open[item.id].remaining, item.remaining)
+            case_id = self._mail_in(day, item.customer_number, item.reference, reason)
             dispute = open_dispute(
                 self.app.uow(), self.app.clock, self.system, item.reference, reason,
                 DEPARTMENT.get(reason, Department.SALES), on=day, amount=amount,
@@ -132,6 +136,35 @@ class _Week:
             self.disputed.add(item.id)
             assert dispute.id is not None
             self.to_resolve.append((day + timedelta(days=self.rng.choice((7, 14, 21, 35))), dispute.id))
+            if case_id is not None:  # the e-mail is answered by opening the dispute, and closed with it
+                update_case(
+                    self.app.uow(), self.app.clock, self.system, case_id, state=CaseState.ANSWERED,
+                    dispute_id=dispute.id,
+                )  # fmt: skip
+                self.cases[dispute.id] = case_id
+        if self.rng.random() < 0.3:  # now and then a remitter nobody knows asks about a payment
+            stranger = Message(
+                f"<demo-{day}-unknown@remitters.example>", f"accounts.{day:%m%d}@remitters.example",
+                "Payment advice", "Please confirm you received our transfer of last week.",
+                datetime.combine(day, time(8, 30), UTC),
+            )  # fmt: skip
+            import_messages(self.app.uow(), self.app.clock, self.system, [stranger])
+
+    def _mail_in(self, day: date, customer: str, number: str, reason: Reason) -> int | None:
+        """The customer's e-mail contesting ``number``, imported as a case (matched by the sender's address)."""
+        with self.app.uow() as uow:
+            found = uow.customers.get_by_number(customer)
+            contact = found.billing_contact() if found else None
+        if contact is None or not contact.email:
+            return None
+        subject = f"{number}: {str(reason).replace('_', ' ')}"
+        message = Message(
+            f"<demo-{day}-{number}@customers.example>", contact.email, subject,
+            f"Dear AR team,\n\nwe contest invoice {number} ({reason}). Please correct it.\n",
+            datetime.combine(day, time(9, 0), UTC),
+        )  # fmt: skip
+        created = import_messages(self.app.uow(), self.app.clock, self.system, [message]).created
+        return created[0] if created else None
 
     def _resolve_due(self, day: date) -> None:
         due = [d for when, d in self.to_resolve if when <= day]
@@ -139,6 +172,9 @@ class _Week:
         for dispute_id in due:
             resolution = self.rng.choice((Resolution.CREDIT_NOTE, Resolution.CREDIT_NOTE, Resolution.REJECTED))
             dispute = resolve_dispute(self.app.uow(), self.app.clock, self.analyst, dispute_id, resolution, on=day)
+            if dispute_id in self.cases:
+                case_id = self.cases.pop(dispute_id)
+                update_case(self.app.uow(), self.app.clock, self.system, case_id, state=CaseState.CLOSED)
             if dispute.credit_note_id is not None:
                 try:
                     approve_invoice(self.app.uow(), self.app.clock, self.supervisor, dispute.credit_note_id)
@@ -227,6 +263,7 @@ CHAPTERS = [
 COUNTS = [
     Count("dunning letters", ct.dunning_letters, ct.dunning_letters.c.level_name),
     Count("disputes", ct.disputes, ct.disputes.c.state),
+    Count("customer cases", ct.customer_cases, ct.customer_cases.c.state),
     Count("promises", ct.payment_promises, ct.payment_promises.c.status),
     Count("collection activities", ct.collection_activities, ct.collection_activities.c.kind),
     Count("credit holds", ct.credit_holds, ct.credit_holds.c.reason),

@@ -20,6 +20,7 @@ from cashtrail.web.errors import install_error_pages
 from cashtrail.web.routes import (
     auth,
     billing,
+    cases,
     cashapp,
     collection_accounts,
     collections,
@@ -52,6 +53,7 @@ PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     receivables.router,
     collections.router,
     collection_accounts.router,
+    cases.router,
 )
 
 
