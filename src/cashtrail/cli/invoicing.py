@@ -5,6 +5,7 @@ the approval queue; the outbox; legal entities."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -396,13 +397,12 @@ def invoice_render(
         "files": report.files,
         "seconds": round(seconds, 2),
         "per_second": round(report.documents / seconds, 1) if report.documents else 0.0,
-        "refused": [{"id": i, "number": n, "code": c, "detail": d} for i, n, c, d in report.refused],
+        "refused": _refusals(report.refused),
     }
 
     def show(d: dict[str, Any]) -> None:
         out.print(f"rendered {d['documents']} documents ({d['files']} files) in {d['seconds']} s")
-        for r in d["refused"]:
-            out.print(f"[red]refused[/red] {r['number']} (id {r['id']}): {r['code']}: {r['detail']}")
+        _print_refusals(d["refused"], "refused")
 
     emit(data, as_json=as_json, render=show)
     if report.refused:
@@ -434,17 +434,25 @@ def invoice_send(
     data = {
         "queued": [{"key": m.key, "recipient": m.recipient} for m in batch.queued],
         "already_queued": batch.already,
-        "refused": [{"id": i, "number": n, "code": c, "detail": d} for i, n, c, d in batch.refused],
+        "refused": _refusals(batch.refused),
     }
 
     def show(d: dict[str, Any]) -> None:
         out.print(f"queued {len(d['queued'])} e-mails ({d['already_queued']} were queued before)")
-        for r in d["refused"]:
-            out.print(f"[red]not sent[/red] {r['number']} (id {r['id']}): {r['code']}: {r['detail']}")
+        _print_refusals(d["refused"], "not sent")
 
     emit(data, as_json=as_json, render=show)
     if batch.refused:
         raise typer.Exit(1)
+
+
+def _refusals(refused: Sequence[tuple[int, str, str | None, str | None]]) -> list[dict[str, Any]]:
+    return [{"id": i, "number": n, "code": c, "detail": d} for i, n, c, d in refused]
+
+
+def _print_refusals(rows: list[dict[str, Any]], label: str) -> None:
+    for r in rows:
+        out.print(f"[red]{label}[/red] {r['number']} (id {r['id']}): {r['code']}: {r['detail']}")
 
 
 @invoice_app.command("progress")
