@@ -5,6 +5,7 @@ approval queue so the workbench shows it at work."""
 
 from __future__ import annotations
 
+import os
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +28,7 @@ from cashtrail.invoicing.prepare_services import prepare_invoices
 from cashtrail.invoicing.queries import list_invoices
 from cashtrail.invoicing.send_services import deliver_outbox, send_invoice
 from cashtrail.invoicing.summary import InvoiceFilter
+from cashtrail.jobs.document_render import render_pending
 from cashtrail.money import Money
 from cashtrail.parties.entities import LegalEntity
 from cashtrail.parties.entity_services import define_legal_entity
@@ -213,12 +215,15 @@ def _hold_one_customer(app: App, analyst: Actor, rng: random.Random, ctx: DemoCo
 
 
 def send_last_month(app: App, rng: random.Random, ctx: DemoContext) -> None:
-    """The last month's invoices e-mailed with their PDF and UBL to the local outbox (``.eml`` files)."""
+    """The last month's invoices e-mailed with their PDF and UBL to the local outbox (``.eml`` files), the files
+    rendered in worker processes first (``cashtrail invoice render``)."""
     analyst = _actor(ctx, Role.BILLING_ANALYST)
     last = month_period(MONTHS[-1]).end
     issued = list_invoices(app.uow(), analyst, InvoiceFilter(status="issued"), limit=100_000)
     renderer = app.renderer()
     chosen = [r for r in issued if r.issue_date == last]
+    workers = min(2, os.cpu_count() or 1)  # the PDFs are rendered on every core first, then the e-mails queued
+    render_pending(app, analyst, workers=workers, ids=[r.id for r in chosen])
     for step, row in enumerate(chosen):
         send_invoice(app.uow(), app.clock, analyst, renderer, row.id)
         ctx.progress(step + 1, len(chosen))

@@ -46,12 +46,18 @@ class RenderedFiles:
 
 
 def pending_renders(
-    uow: UnitOfWork, actor: Actor, *, after_id: int | None = None, limit: int = 200
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    after_id: int | None = None,
+    limit: int = 200,
+    ids: Sequence[int] | None = None,
 ) -> list[RenderTask]:
-    """Up to ``limit`` issued documents after ``after_id`` (by id) that lack a PDF or UBL file, with their snapshot."""
+    """Up to ``limit`` issued documents after ``after_id`` (by id; of ``ids`` only, if given) that lack a PDF or UBL
+    file, with their snapshot."""
     actor.require(Permission.INVOICES_ISSUE)
     with uow:
-        missing = dict(uow.invoices.missing_files(tuple(FORMATS), after_id=after_id, limit=limit))
+        missing = dict(uow.invoices.missing_files(tuple(FORMATS), after_id=after_id, limit=limit, ids=ids))
         docs = uow.invoices.many(list(missing))
         return [RenderTask(d.id, d.snapshot, missing[d.id]) for d in docs if d.id is not None and d.snapshot]
 

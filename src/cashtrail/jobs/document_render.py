@@ -48,22 +48,28 @@ def _render(task: RenderTask) -> RenderedFiles:
     return render(_renderer, task)
 
 
-def render_pending(app: App, actor: Actor, *, workers: int = 1, limit: int | None = None) -> RenderReport:
-    """Render and store the missing files of issued documents (at most ``limit`` documents) with ``workers``."""
+def render_pending(
+    app: App, actor: Actor, *, workers: int = 1, limit: int | None = None, ids: Sequence[int] | None = None
+) -> RenderReport:
+    """Render and store the missing files of issued documents (of ``ids`` only, if given; at most ``limit``
+    documents) with ``workers`` processes."""
     report = RenderReport()
     if workers <= 1:
-        _run(app, actor, report, limit, lambda tasks: (render(app.renderer(), t) for t in tasks))
+        _run(app, actor, report, (limit, ids), lambda tasks: (render(app.renderer(), t) for t in tasks))
         return report
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_warm_up) as pool:
-        _run(app, actor, report, limit, lambda tasks: pool.map(_render, tasks, chunksize=4))
+        _run(app, actor, report, (limit, ids), lambda tasks: pool.map(_render, tasks, chunksize=4))
     return report
 
 
-def _run(app: App, actor: Actor, report: RenderReport, limit: int | None, renders: _Renders) -> None:
+def _run(
+    app: App, actor: Actor, report: RenderReport, scope: tuple[int | None, Sequence[int] | None], renders: _Renders
+) -> None:
+    limit, ids = scope
     after: int | None = None
     while limit is None or report.documents < limit:
         page = PAGE if limit is None else min(PAGE, limit - report.documents)
-        tasks = pending_renders(app.uow(), actor, after_id=after, limit=page)
+        tasks = pending_renders(app.uow(), actor, after_id=after, limit=page, ids=ids)
         if not tasks:
             return
         after = tasks[-1].invoice_id

@@ -65,6 +65,12 @@ def test_every_missing_file_is_rendered_once_and_kept_as_the_record(app, system,
     assert pending_renders(app.uow(), system) == []
 
 
+def test_a_run_can_be_limited_to_chosen_documents(app, system, issued):
+    report = render_pending(app, system, ids=[issued[1].id, 999_999])
+    assert (report.documents, report.files) == (1, 2)
+    assert {entity for entity, _ in _files(app)} == {str(issued[1].id)}
+
+
 def test_worker_processes_render_the_same_files(app, system, issued):
     report = render_pending(app, system, workers=2, limit=2)
     assert (report.documents, report.files) == (2, 4)  # the limit counts documents, in id order

@@ -117,9 +117,15 @@ class SqlInvoiceRepository:
         return list(self.session.scalars(query.limit(limit) if limit else query))
 
     def missing_files(
-        self, formats: Sequence[str], *, after_id: int | None = None, limit: int = 500
+        self,
+        formats: Sequence[str],
+        *,
+        after_id: int | None = None,
+        limit: int = 500,
+        ids: Sequence[int] | None = None,
     ) -> list[tuple[int, tuple[str, ...]]]:
-        """Issued or sent documents, by id after ``after_id``, lacking a stored file in one of ``formats``."""
+        """Issued or sent documents (of ``ids`` only, if given), by id after ``after_id``, lacking a stored file in
+        one of ``formats``."""
         f, t = it.document_files.c, it.invoices.c
         has = {
             fmt: exists().where(f.entity_type == "invoice", f.entity_id == cast(t.id, String), f.format == fmt)
@@ -128,6 +134,7 @@ class SqlInvoiceRepository:
         query = (
             select(t.id, *(h.label(fmt) for fmt, h in has.items()))
             .where(t.status.in_([Status.ISSUED, Status.SENT]), t.id > (after_id or 0), or_(*(~h for h in has.values())))
+            .where(*([t.id.in_(ids)] if ids is not None else []))
             .order_by(t.id)
             .limit(limit)
         )
