@@ -170,21 +170,24 @@ def _write(
         (r.agreement, r.period_start): r.status
         for r in uow.toner_board.records(agreements=sorted({w.record.agreement for w in work}))
     }
-    kept_work = [w for w in work if now.get((w.record.agreement, w.record.period_start)) == w.read_status]
+    kept_work: list[_Work] = []
     for w in work:
-        if w not in kept_work:
+        if now.get((w.record.agreement, w.record.period_start)) == w.read_status:
+            kept_work.append(w)
+        else:
             summary.skipped.append(f"{w.record.key} (moved while the run was calculating)")
     by_record: dict[int, list[StoredFinding]] = defaultdict(list)
     for finding in before:
         by_record[finding.reconciliation_id].append(finding)
-    uow.toner_board.save_many([w.record for w in kept_work])
     found: list[StoredFinding] = []
+    stored: list[tuple[ReconciliationRecord, list[StoredFinding]]] = []
     for w in kept_work:
         record = w.record
-        assert record.id is not None
-        kept = stored_findings(record.id, w.findings, by_record.get(record.id, []))
+        # A new record has no findings before this run; its id is known once it is saved (below).
+        kept = stored_findings(record.id or 0, w.findings, by_record.get(record.id, []) if record.id else [])
         record.errors_open = sum(1 for f in kept if f.is_error and f.state == "open")
         record.warnings_open = sum(1 for f in kept if not f.is_error and f.state == "open")
+        stored.append((record, kept))
         found += kept
         if w.moved is not None:
             audit(
@@ -199,6 +202,10 @@ def _write(
                 reason=w.moved[1],
             )
     uow.toner_board.save_many([w.record for w in kept_work])
+    for record, kept in stored:
+        assert record.id is not None
+        for finding in kept:
+            finding.reconciliation_id = record.id
     uow.toner_board.replace_findings([w.record.id for w in kept_work if w.record.id is not None], found)
     for finding in found:
         summary.findings[finding.code] = summary.findings.get(finding.code, 0) + 1
