@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cashtrail.contracts.terms import Period
 from cashtrail.money import Money, Rounding, total
+from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.errors import NoSetupError
 from cashtrail.toner.model import (
     ISO_COVERAGE_PERCENT,
@@ -29,7 +30,6 @@ from cashtrail.toner.model import (
     PartIndex,
     Parts,
     Pooling,
-    ReconciliationData,
     ReconciliationSetup,
     ShipmentLine,
     TonerColour,

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import gc
 import time
-from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
 
 from cashtrail.audit.services import record as audit
 from cashtrail.clock import Clock
@@ -32,12 +30,15 @@ from cashtrail.identity.model import Actor, Permission
 from cashtrail.ports import UnitOfWork
 from cashtrail.toner.board import TRANSITIONS, BoardStatus, move
 from cashtrail.toner.calculation import reconcile
+from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.findings import TonerFinding, find_all
+from cashtrail.toner.history import AgreementRows
 from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
+    ContractTerms,
     ModelMapping,
-    ReconciliationData,
+    PartIndex,
     ReconciliationPeriod,
     ReconciliationSetup,
     ShipmentLine,
@@ -84,6 +85,7 @@ class RunSummary:
 class _Inputs:
     setups: dict[str, list[ReconciliationSetup]]
     parts: list[CartridgePart]
+    catalog: PartIndex
     mappings: list[ModelMapping]
     contracts: dict[str, Contract]
     countries: dict[str, str]
@@ -135,8 +137,9 @@ def _run(uow: UnitOfWork, clock: Clock, actor: Actor, span: Period, agreements: 
         before = uow.toner_board.findings([r.id for r in existing.values() if r.id is not None])
         work: list[_Work] = []
         for agreement in sorted(_scope(inputs)):
+            shared = _shared(inputs, agreement)
             for period in _periods(inputs.setups.get(agreement, []), span, inputs.shipments.get(agreement, [])):
-                done = _reconcile_one(clock, actor, inputs, agreement, period, existing, summary)
+                done = _reconcile_one(clock, actor, inputs, shared, period, existing, summary)
                 if done is not None:
                     work.append(done)
     summary.seconds["calculate"] = round(time.perf_counter() - started - summary.seconds["load"], 2)
@@ -273,9 +276,11 @@ def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Input
     countries = {
         n: customers[c.customer_number].country for n, c in contracts.items() if c.customer_number in customers
     }
+    parts = uow.toner.parts()
     return _Inputs(
         dict(setups),
-        uow.toner.parts(),
+        parts,
+        PartIndex(parts),
         uow.toner.mappings(),
         contracts,
         countries,
@@ -286,30 +291,51 @@ def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Input
     )
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every period of one agreement shares: its rows grouped once, and its contract terms."""
+
+    agreement: str
+    shipments: list[ShipmentLine]
+    billing: list[BillingLine]
+    rows: AgreementRows
+    terms: ContractTerms | None
+
+
+def _shared(inputs: _Inputs, agreement: str) -> _Shared:
+    contract = inputs.contracts.get(agreement)
+    setups = inputs.setups.get(agreement, [])
+    shipments, billing = inputs.shipments.get(agreement, []), inputs.billing.get(agreement, [])
+    rows = AgreementRows(agreement, setups, shipments, billing, inputs.catalog.colours)
+    return _Shared(agreement, shipments, billing, rows, None if contract is None else terms_from_contract(contract))
+
+
 def _reconcile_one(
     clock: Clock,
     actor: Actor,
     inputs: _Inputs,
-    agreement: str,
+    shared: _Shared,
     period: Period,
     existing: dict[tuple[str, date, date], ReconciliationRecord],
     summary: RunSummary,
 ) -> _Work | None:
+    agreement = shared.agreement
     stored = existing.get((agreement, period.start, period.end))
     record = stored or _new_record(clock, inputs, agreement, period)
     if record.status not in RECALCULATED:
         summary.skipped.append(f"{record.key} ({record.status.value})")
         return None
-    contract = inputs.contracts.get(agreement)
+    # The whole year of rows goes in: every lookup takes the history up to the period end, not the periods after.
     data = ReconciliationData(
         agreement,
         period,
         inputs.setups.get(agreement, []),
         inputs.parts,
         inputs.mappings,
-        _until(inputs.shipments.get(agreement, []), period.end, lambda line: line.shipped_on),
-        _until(inputs.billing.get(agreement, []), period.end, lambda b: b.period.end),
-        None if contract is None else terms_from_contract(contract),
+        shared.shipments,
+        shared.billing,
+        shared.terms,
+        shared.rows,
     )
     findings = find_all(data)
     setup = data.setup()
@@ -332,14 +358,6 @@ def _reconcile_one(
     summary.records += 1
     summary.statuses[record.status.value] = summary.statuses.get(record.status.value, 0) + 1
     return _Work(record, list(findings), read_status, moved)
-
-
-T = TypeVar("T")
-
-
-def _until(rows: list[T], last: date, day: Callable[[T], date]) -> list[T]:
-    """The rows (sorted by ``day``) up to ``last``: each period sees its history, not the periods after it."""
-    return rows[: bisect_right(rows, last, key=day)]
 
 
 def _new_record(clock: Clock, inputs: _Inputs, agreement: str, period: Period) -> ReconciliationRecord:
