@@ -13,12 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 from cashtrail.contracts.model import Device
 from cashtrail.contracts.terms import Period
-from cashtrail.toner.history import AgreementRows, DevicePages
+from cashtrail.toner.history import AgreementRows, Delivery, DevicePages
 from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
@@ -74,7 +73,9 @@ class ReconciliationData:
         """The agreement's rows grouped by device: the shared ``rows``, or built from the rows given."""
         if self.rows is not None:
             return self.rows
-        return AgreementRows(self.agreement, self.setups, self.shipments, self.billing, self.catalog.colours)
+        return AgreementRows(
+            self.agreement, self.setups, self.shipments, self.billing, self.catalog.colours, self.catalog.yields
+        )
 
     def agreement_shipments(self) -> list[ShipmentLine]:
         """Lines of this agreement (by agreement or a ship-to of its set-ups) shipped in the period."""
@@ -113,16 +114,29 @@ class ReconciliationData:
     def colours_shipped(self, serial: str) -> list[TonerColour | None]:
         """Colours (``None`` for unknown parts) of the lines shipped to ``serial`` (any agreement) up to the end of
         the period, in the order of their first line."""
-        deliveries = self.grouped.deliveries.get(serial)
-        return [] if deliveries is None else deliveries.colours(self.period.end)
+        cache = self._colours_cache
+        if serial not in cache:
+            deliveries = self.grouped.deliveries.get(serial)
+            cache[serial] = [] if deliveries is None else deliveries.colours(self.period.end)
+        return cache[serial]
 
-    def last_delivery(self, serial: str, colour: TonerColour) -> tuple[date, list[ShipmentLine]] | None:
-        """The last day up to the period end a ``colour`` cartridge was shipped to ``serial``, with that day's
-        lines of the colour (any status); ``None`` when none was."""
+    @cached_property
+    def _colours_cache(self) -> dict[str, list[TonerColour | None]]:
+        return {}
+
+    def last_delivery(self, serial: str, colour: TonerColour) -> Delivery | None:
+        """The last delivery of a ``colour`` cartridge to ``serial`` up to the period end (``None`` when none)."""
         deliveries = self.grouped.deliveries.get(serial)
         return None if deliveries is None else deliveries.last_delivery(colour, self.period.end)
 
     def device_pages(self, serial: str) -> DevicePages | None:
         """The device's billed history with its page totals, for the usage-gap checks (``None`` without any)."""
-        device = self.grouped.devices.get(serial)
-        return None if device is None else device.pages(self.period.end)
+        cache = self._pages_cache
+        if serial not in cache:
+            device = self.grouped.devices.get(serial)
+            cache[serial] = None if device is None else device.pages(self.period.end)
+        return cache[serial]
+
+    @cached_property
+    def _pages_cache(self) -> dict[str, DevicePages | None]:
+        return {}

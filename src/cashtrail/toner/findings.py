@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from cashtrail.contracts.model import Device
 from cashtrail.contracts.terms import Period
-from cashtrail.toner.calculation import capacity_shipped, colour_of
+from cashtrail.toner.calculation import colour_of
 from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.model import (
     BillingLine,
@@ -319,17 +319,15 @@ def check_cartridge_not_uploaded(data: ReconciliationData) -> list[TonerFinding]
             delivery = None if colour is None or own is None else data.last_delivery(device.serial, colour)
             if colour is None or own is None or delivery is None:
                 continue
-            last, at_last = delivery
-            first = own.since(last)
+            first = own.since(delivery.day)
             pages = own.pages(colour, first)
-            if not pages:
-                continue
-            one = max((p.rated_yield for line in at_last if (p := any_part(data.catalog, line.part_number))), default=0)
-            if pages > capacity_shipped(at_last, data.catalog) + one:
+            # Capacity delivered that day plus one cartridge (the largest yield delivered that day).
+            if pages and pages > delivery.capacity + delivery.largest:
                 message = (
-                    f"device {device.serial}: {pages} {colour} pages since the shipment of {last} exceed its yield"
+                    f"device {device.serial}: {pages} {colour} pages since the shipment of {delivery.day} exceed"
+                    " its yield"
                 )
-                rows: tuple[Row, ...] = (*at_last, *own.lines_from(first))
+                rows: tuple[Row, ...] = (*delivery.lines, *own.lines_from(first))
                 found.append(
                     TonerFinding(FindingCode.CARTRIDGE_NOT_UPLOADED, data.agreement, message, rows, device.serial)
                 )

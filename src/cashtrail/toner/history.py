@@ -12,10 +12,10 @@ passes them) come out exactly as filtering them would give. Nothing here does IO
 
 from __future__ import annotations
 
-import copy
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from cashtrail.contracts.terms import Period
 from cashtrail.toner.model import BillingLine, ReconciliationSetup, ShipmentLine, ShipmentStatus, TonerColour
@@ -36,8 +36,8 @@ class DevicePages:
 
     def first(self, count: int) -> DevicePages:
         """The same pages limited to the first ``count`` lines (an earlier period's history), sharing the totals."""
-        view = copy.copy(self)
-        view._count = count
+        view = DevicePages.__new__(DevicePages)
+        view.__dict__.update(self.__dict__, _count=count)  # no re-sort, no new totals
         return view
 
     @property
@@ -82,10 +82,24 @@ class DeviceBilling:
         return self._pages.first(count) if self._prefix else DevicePages(self.lines[:count])
 
 
+class Delivery(NamedTuple):
+    """A device's last delivery of one colour: the day, that day's lines of the colour (any status), the capacity
+    they add (Σ signed quantity × rated yield) and the largest rated yield among them (0 when no part is known).
+    A named tuple: the checks ask for one per device, colour and period."""
+
+    day: date
+    lines: list[ShipmentLine]
+    capacity: int
+    largest: int
+
+
 class DeviceDeliveries:
     """Every line shipped to one device, by toner colour (``None`` for unknown parts) in ship-date order."""
 
-    def __init__(self, lines: Sequence[ShipmentLine], colours: Mapping[str, TonerColour]) -> None:
+    def __init__(
+        self, lines: Sequence[ShipmentLine], colours: Mapping[str, TonerColour], yields: Mapping[str, int]
+    ) -> None:
+        self._yields = yields
         self._lines: dict[TonerColour | None, list[ShipmentLine]] = {}
         for line in sorted(lines, key=lambda item: item.shipped_on):
             self._lines.setdefault(colours.get(line.part_number), []).append(line)
@@ -94,20 +108,29 @@ class DeviceDeliveries:
             c: [line.shipped_on for line in found if line.status == ShipmentStatus.SHIPPED]
             for c, found in self._lines.items()
         }
+        self._first = [(c, days[0]) for c, days in self._days.items()]
+        self._by_day: dict[tuple[TonerColour, date], Delivery] = {}
 
     def colours(self, end: date) -> list[TonerColour | None]:
         """Colours with a line shipped on or before ``end``, in the order of their first line."""
-        return [c for c, days in self._days.items() if days[0] <= end]
+        return [c for c, first in self._first if first <= end]
 
-    def last_delivery(self, colour: TonerColour, end: date) -> tuple[date, list[ShipmentLine]] | None:
-        """The last day on or before ``end`` a cartridge of ``colour`` was shipped (status shipped), with every
-        line of that colour on that day; ``None`` when none was."""
+    def last_delivery(self, colour: TonerColour, end: date) -> Delivery | None:
+        """The last day on or before ``end`` a cartridge of ``colour`` was shipped (status shipped); ``None`` when
+        none was. Each day's figures are worked out once, whichever period asks."""
         delivered = self._delivered.get(colour, [])
         found = bisect_right(delivered, end)
         if not found:
             return None
-        last, days = delivered[found - 1], self._days[colour]
-        return last, self._lines[colour][bisect_left(days, last) : bisect_right(days, last)]
+        last = delivered[found - 1]
+        delivery = self._by_day.get((colour, last))
+        if delivery is None:
+            days, yields = self._days[colour], self._yields
+            lines = self._lines[colour][bisect_left(days, last) : bisect_right(days, last)]
+            capacity = sum(line.signed_quantity * yields.get(line.part_number, 0) for line in lines)
+            largest = max((yields[line.part_number] for line in lines if line.part_number in yields), default=0)
+            delivery = self._by_day[(colour, last)] = Delivery(last, lines, capacity, largest)
+        return delivery
 
 
 class AgreementRows:
@@ -120,6 +143,7 @@ class AgreementRows:
         shipments: Sequence[ShipmentLine],
         billing: Sequence[BillingLine],
         colours: Mapping[str, TonerColour],
+        yields: Mapping[str, int],
     ) -> None:
         ship_tos = {t for s in setups if s.agreement == agreement for t in s.ship_tos}
         self.shipments = [
@@ -137,7 +161,7 @@ class AgreementRows:
         for line in shipments:  # any agreement: a device's history follows the device
             if line.serial is not None:
                 lines.setdefault(line.serial, []).append(line)
-        self.deliveries = {serial: DeviceDeliveries(found, colours) for serial, found in lines.items()}
+        self.deliveries = {serial: DeviceDeliveries(found, colours, yields) for serial, found in lines.items()}
 
     def shipments_in(self, period: Period) -> list[ShipmentLine]:
         """The agreement's lines (by agreement or ship-to) shipped in ``period``, in the order they came in."""
