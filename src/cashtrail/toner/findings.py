@@ -291,9 +291,9 @@ def check_usage_without_shipments(data: ReconciliationData) -> list[TonerFinding
         own = history.get(device.serial, [])
         received = data.colours_shipped(device.serial)
         if device.model not in lives:
-            lives[device.model] = _expected_life(device.model, data)
+            lives[device.model] = dict(sorted(_expected_life(device.model, data).items()))
         history_pages = data.device_pages(device.serial) if own else None
-        for colour, life in sorted(lives[device.model].items()):
+        for colour, life in lives[device.model].items():
             if history_pages is None or colour in received:
                 continue
             pages = history_pages.pages(colour)

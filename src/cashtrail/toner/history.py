@@ -67,8 +67,7 @@ class DeviceBilling:
         self._ends = [b.period.end for b in self.lines]
         self._pages = DevicePages(self.lines)
         # When the lines ordered by start also end in order, a period's history is a prefix of that order too.
-        ends = [b.period.end for b in self._pages.lines]
-        self._prefix = all(a <= b for a, b in zip(ends, ends[1:], strict=False))
+        self._prefix = _ascending([b.period.end for b in self._pages.lines])
 
     def count(self, end: date) -> int:
         """How many lines end on or before ``end`` (they are lines[:count])."""
@@ -152,6 +151,11 @@ class AgreementRows:
             if line.agreement == agreement or (bool(line.ship_to) and line.ship_to in ship_tos)
         ]
         self.billing = [b for b in billing if b.agreement == agreement]
+        days = [line.shipped_on for line in self.shipments]
+        self._ship_days = days if _ascending(days) else None
+        ends = [b.period.end for b in self.billing]
+        well_formed = all(b.period.start <= b.period.end for b in self.billing)
+        self._bill_ends = ends if well_formed and _ascending(ends) else None
         bills: dict[str, list[BillingLine]] = {}
         for b in self.billing:
             if b.serial is not None:
@@ -166,12 +170,18 @@ class AgreementRows:
     def shipments_in(self, period: Period) -> list[ShipmentLine]:
         """The agreement's lines (by agreement or ship-to) shipped in ``period``, in the order they came in."""
         start, end = period.start, period.end
+        days = self._ship_days
+        if days is not None:  # rows in date order: the period's lines are one slice
+            return self.shipments[bisect_left(days, start) : bisect_right(days, end)]
         return [line for line in self.shipments if start <= line.shipped_on <= end]
 
     def billing_in(self, period: Period) -> list[BillingLine]:
         """The agreement's billing lines whose period lies within ``period``, in the order they came in."""
         start, end = period.start, period.end
-        return [b for b in self.billing if start <= b.period.start and b.period.end <= end]
+        ends, rows = self._bill_ends, self.billing
+        if ends is not None:  # in order of period end: only lines ending within the period can lie within it
+            rows = rows[bisect_left(ends, start) : bisect_right(ends, end)]
+        return [b for b in rows if start <= b.period.start and b.period.end <= end]
 
     def device_history(self, end: date) -> dict[str, list[BillingLine]]:
         """Per serial, the agreement's per-device billing lines ending on or before ``end``."""
@@ -181,3 +191,8 @@ class AgreementRows:
             if count:
                 found[serial] = device.lines[:count]
         return found
+
+
+def _ascending(days: Sequence[date]) -> bool:
+    """True when ``days`` never go back."""
+    return all(a <= b for a, b in zip(days, days[1:], strict=False))
