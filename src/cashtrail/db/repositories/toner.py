@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
@@ -34,7 +34,6 @@ from cashtrail.toner.model import (
 )
 
 BATCH = 5000
-T = TypeVar("T")
 
 
 def _batches(rows: Sequence[dict[str, Any]]) -> Iterable[Sequence[dict[str, Any]]]:
@@ -378,36 +377,12 @@ def _day(value: object, days: dict[object, date]) -> date:
     return found
 
 
-def _frozen(cls: type[T], fields: dict[str, Any]) -> T:
-    """An instance of the frozen dataclass ``cls`` with every field given, built without its ``__init__``.
-
-    A run loads millions of rows; a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``,
-    which took about half of the time spent turning a fetched row into a line. The row classes have no
-    ``__post_init__`` to skip, and ``fields`` names every field, so the instance is the one ``__init__`` would build.
-    """
-    instance = object.__new__(cls)
-    instance.__dict__.update(fields)
-    return instance
-
-
 def _shipment_fast(r: Any, days: dict[object, date]) -> ShipmentLine:
     row_id, shipment_id, line, shipped_on, part, quantity, upload, agreement, ship_to, serial, status = r
-    return _frozen(
-        ShipmentLine,
-        {
-            "shipment_id": shipment_id,
-            "line": line,
-            "shipped_on": _day(shipped_on, days),
-            "part_number": part,
-            "quantity": quantity,
-            "upload_id": upload,
-            "agreement": agreement,
-            "ship_to": ship_to,
-            "serial": serial,
-            "status": _STATUSES[status],
-            "row_id": row_id,
-        },
-    )
+    return ShipmentLine(
+        shipment_id, line, _day(shipped_on, days), part, quantity, upload, agreement, ship_to, serial,
+        _STATUSES[status], row_id,
+    )  # fmt: skip
 
 
 def _billing_fast(r: Any, periods: dict[tuple[object, object], Period]) -> BillingLine:
@@ -416,16 +391,4 @@ def _billing_fast(r: Any, periods: dict[tuple[object, object], Period]) -> Billi
     if period is None:
         days: dict[object, date] = {}
         period = periods[(first, last)] = Period(_day(first, days), _day(last, days))
-    return _frozen(
-        BillingLine,
-        {
-            "agreement": agreement,
-            "period": period,
-            "mono_pages": mono,
-            "colour_pages": colour,
-            "billed_asset_count": count,
-            "invoice_number": invoice,
-            "serial": serial or None,
-            "row_id": row_id,
-        },
-    )
+    return BillingLine(agreement, period, mono, colour, count, invoice, serial or None, row_id)
