@@ -130,7 +130,10 @@ def capacity_shipped(lines: Sequence[ShipmentLine], parts: Parts) -> int:
     """Σ signed quantity × rated yield; unknown parts add nothing (they are a finding)."""
     if isinstance(parts, PartIndex):
         yields = parts.yields
-        return sum(line.signed_quantity * yields.get(line.part_number, 0) for line in lines)
+        total = 0
+        for line in lines:  # a plain loop: this runs for every pool of every colour, device and period
+            total += line.signed_quantity * yields.get(line.part_number, 0)
+        return total
     capacity = 0
     for line in lines:
         part = any_part(parts, line.part_number)

@@ -126,8 +126,12 @@ class DeviceDeliveries:
         if delivery is None:
             days, yields = self._days[colour], self._yields
             lines = self._lines[colour][bisect_left(days, last) : bisect_right(days, last)]
-            capacity = sum(line.signed_quantity * yields.get(line.part_number, 0) for line in lines)
-            largest = max((yields[line.part_number] for line in lines if line.part_number in yields), default=0)
+            capacity = largest = 0  # rated yields are ≥ 0, so 0 is also the largest when no part is known
+            for line in lines:
+                rated = yields.get(line.part_number)
+                if rated is not None:
+                    capacity += line.signed_quantity * rated
+                    largest = max(largest, rated)
             delivery = self._by_day[(colour, last)] = Delivery(last, lines, capacity, largest)
         return delivery
 

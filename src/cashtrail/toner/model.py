@@ -217,6 +217,7 @@ class PartIndex:
         self.rows = rows
         self.colours = {number: found[0].colour for number, found in rows.items()}
         self.yields = {number: found[0].rated_yield for number, found in rows.items()}
+        self._on: dict[tuple[str, date], CartridgePart | None] = {}
 
     def first(self, part_number: str) -> CartridgePart | None:
         """The earliest row of the part (yield and colour), or ``None`` for an unknown part."""
@@ -224,12 +225,16 @@ class PartIndex:
         return found[0] if found else None
 
     def on(self, part_number: str, day: date) -> CartridgePart | None:
-        """The row in force on ``day``: the latest with ``valid_from`` ≤ day."""
+        """The row in force on ``day``: the latest with ``valid_from`` ≤ day (remembered: days and parts repeat)."""
+        key = (part_number, day)
+        if key in self._on:
+            return self._on[key]
         chosen = None
         for part in self.rows.get(part_number, ()):
             if part.valid_from > day:
                 break
             chosen = part
+        self._on[key] = chosen
         return chosen
 
 
