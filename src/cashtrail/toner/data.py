@@ -36,7 +36,7 @@ class ReconciliationData:
 
     The lookups below are computed once per instance (``cached_property``), so checks over large agreements stay
     linear in their rows; the inputs themselves are never changed. ``rows`` is the same shipments and billing
-    grouped by :class:`AgreementRows` (a run builds it once per agreement for all its periods).
+    grouped by :class:`AgreementRows` with the same parts (a run builds it once per agreement for all its periods).
     """
 
     agreement: str
@@ -60,8 +60,8 @@ class ReconciliationData:
 
     @cached_property
     def catalog(self) -> PartIndex:
-        """The parts indexed by number."""
-        return PartIndex(self.parts)
+        """The parts indexed by number (the shared ``rows``' catalog, built from the same parts, when given)."""
+        return self.rows.catalog if self.rows is not None else PartIndex(self.parts)
 
     @cached_property
     def mapped(self) -> frozenset[tuple[str, str]]:
@@ -73,9 +73,7 @@ class ReconciliationData:
         """The agreement's rows grouped by device: the shared ``rows``, or built from the rows given."""
         if self.rows is not None:
             return self.rows
-        return AgreementRows(
-            self.agreement, self.setups, self.shipments, self.billing, self.catalog.colours, self.catalog.yields
-        )
+        return AgreementRows(self.agreement, self.setups, self.shipments, self.billing, self.catalog)
 
     def agreement_shipments(self) -> list[ShipmentLine]:
         """Lines of this agreement (by agreement or a ship-to of its set-ups) shipped in the period."""

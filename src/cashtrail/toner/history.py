@@ -18,7 +18,14 @@ from datetime import date
 from typing import NamedTuple
 
 from cashtrail.contracts.terms import Period
-from cashtrail.toner.model import BillingLine, ReconciliationSetup, ShipmentLine, ShipmentStatus, TonerColour
+from cashtrail.toner.model import (
+    BillingLine,
+    PartIndex,
+    ReconciliationSetup,
+    ShipmentLine,
+    ShipmentStatus,
+    TonerColour,
+)
 
 
 class DevicePages:
@@ -137,7 +144,8 @@ class DeviceDeliveries:
 
 
 class AgreementRows:
-    """One agreement's rows (``shipments`` and ``billing`` may include history and other agreements), grouped once."""
+    """One agreement's rows (``shipments`` and ``billing`` may include history and other agreements), grouped once
+    with the catalog they were grouped by."""
 
     def __init__(
         self,
@@ -145,9 +153,10 @@ class AgreementRows:
         setups: Sequence[ReconciliationSetup],
         shipments: Sequence[ShipmentLine],
         billing: Sequence[BillingLine],
-        colours: Mapping[str, TonerColour],
-        yields: Mapping[str, int],
+        catalog: PartIndex,
     ) -> None:
+        self.catalog = catalog  # shared with every period's data (a part's cost on a day is looked up once)
+        colours, yields = catalog.colours, catalog.yields
         ship_tos = {t for s in setups if s.agreement == agreement for t in s.ship_tos}
         self.shipments = [
             line

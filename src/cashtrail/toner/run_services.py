@@ -306,7 +306,7 @@ def _shared(inputs: _Inputs, agreement: str) -> _Shared:
     contract = inputs.contracts.get(agreement)
     setups = inputs.setups.get(agreement, [])
     shipments, billing = inputs.shipments.get(agreement, []), inputs.billing.get(agreement, [])
-    rows = AgreementRows(agreement, setups, shipments, billing, inputs.catalog.colours, inputs.catalog.yields)
+    rows = AgreementRows(agreement, setups, shipments, billing, inputs.catalog)
     return _Shared(agreement, shipments, billing, rows, None if contract is None else terms_from_contract(contract))
 
 
