@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from cashtrail.contracts.terms import Period
 from cashtrail.money import Money, Rounding, total
+from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.errors import NoSetupError
 from cashtrail.toner.model import (
     ISO_COVERAGE_PERCENT,
@@ -29,7 +30,6 @@ from cashtrail.toner.model import (
     PartIndex,
     Parts,
     Pooling,
-    ReconciliationData,
     ReconciliationSetup,
     ShipmentLine,
     TonerColour,
@@ -130,7 +130,10 @@ def capacity_shipped(lines: Sequence[ShipmentLine], parts: Parts) -> int:
     """Σ signed quantity × rated yield; unknown parts add nothing (they are a finding)."""
     if isinstance(parts, PartIndex):
         yields = parts.yields
-        return sum(line.signed_quantity * yields.get(line.part_number, 0) for line in lines)
+        total = 0
+        for line in lines:  # a plain loop: this runs for every pool of every colour, device and period
+            total += line.signed_quantity * yields.get(line.part_number, 0)
+        return total
     capacity = 0
     for line in lines:
         part = any_part(parts, line.part_number)
@@ -169,8 +172,11 @@ def colour_result(
     serial: str | None = None,
 ) -> ColourResult:
     """The reconciliation of ``colour`` over ``lines`` and ``billing`` as one pool."""
-    colour_pages = sum(b.colour_pages for b in billing)
-    pages = colour_pages + sum(b.mono_pages for b in billing) if colour == TonerColour.BLACK else colour_pages
+    mono_pages = colour_pages = 0
+    for b in billing:
+        mono_pages += b.mono_pages
+        colour_pages += b.colour_pages
+    pages = colour_pages + mono_pages if colour == TonerColour.BLACK else colour_pages
     shipped = capacity_shipped(lines, parts)
     expected = pages * setup.allowance_percent / ISO_COVERAGE_PERCENT
     tolerance = setup.tolerance_percent / HUNDRED * expected + setup.spare_allowance_pages
@@ -215,11 +221,22 @@ def _cartridges(excess: Decimal, reference_yield: int | None) -> Decimal | None:
     return (excess / reference_yield).quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
+_ZEROS: dict[str, Money] = {}
+
+
+def _zero(currency: str) -> Money:
+    """Zero in ``currency``, made once per currency (Money is immutable; a device pool without excess needs one)."""
+    found = _ZEROS.get(currency)
+    if found is None:
+        found = _ZEROS[currency] = Money.zero(currency)
+    return found
+
+
 def _raw_charge(
     excess: Decimal, unit: Money | None, reference_yield: int | None, setup: ReconciliationSetup
 ) -> Money | None:
     if excess == 0:
-        return Money.zero(setup.currency)
+        return _zero(setup.currency)
     if setup.pricing == ExcessPricing.PER_CARTRIDGE:
         if reference_yield is None or setup.price_per_cartridge is None:
             return None

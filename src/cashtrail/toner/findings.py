@@ -18,12 +18,12 @@ from enum import StrEnum
 
 from cashtrail.contracts.model import Device
 from cashtrail.contracts.terms import Period
-from cashtrail.toner.calculation import capacity_shipped, colour_of
+from cashtrail.toner.calculation import colour_of
+from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
     ContractTerms,
-    ReconciliationData,
     ReconciliationSetup,
     ShipmentLine,
     ShipmentStatus,
@@ -245,10 +245,13 @@ def check_asset_count(data: ReconciliationData) -> list[TonerFinding]:
 def check_zero_pages(data: ReconciliationData) -> list[TonerFinding]:
     """zero_pages: cartridges of a colour shipped in the period while no page drawing on it was billed."""
     billing = data.agreement_billing()
+    colour_pages = sum(b.colour_pages for b in billing)
+    black_pages = colour_pages + sum(b.mono_pages for b in billing)  # black toner serves mono and colour pages
     found = []
     for colour, lines in _by_colour(data, data.agreement_shipments()).items():
         shipped = [line for line in lines if line.status == ShipmentStatus.SHIPPED]
-        if colour is None or not shipped or sum(b.pages_for(colour) for b in billing) > 0:
+        pages = black_pages if colour == TonerColour.BLACK else colour_pages
+        if colour is None or not shipped or pages > 0:
             continue
         message = f"{len(shipped)} {colour} shipment line(s) in {data.period.label()} but no {colour} pages billed"
         found.append(TonerFinding(FindingCode.ZERO_PAGES, data.agreement, message, (*shipped, *billing)))
@@ -279,19 +282,19 @@ def check_shipments_without_usage(data: ReconciliationData) -> list[TonerFinding
 
 def check_usage_without_shipments(data: ReconciliationData) -> list[TonerFinding]:
     """usage_without_shipments: a device printed more than its cartridge's life in a colour it never received."""
-    history = _device_history(data)
+    history = data.device_history
     if data.terms is None or not history:
         return []
     found = []
     lives: dict[str, dict[TonerColour, int]] = {}
     for device in data.devices_in(data.period):
         own = history.get(device.serial, [])
-        received = data.device_colour_shipments.get(device.serial, {})
+        received = data.colours_shipped(device.serial)
         if device.model not in lives:
-            lives[device.model] = _expected_life(device.model, data)
-        for colour, life in sorted(lives[device.model].items()):
-            history_pages = None if colour in received else data.device_pages(device.serial)
-            if history_pages is None:
+            lives[device.model] = dict(sorted(_expected_life(device.model, data).items()))
+        history_pages = data.device_pages(device.serial) if own else None
+        for colour, life in lives[device.model].items():
+            if history_pages is None or colour in received:
                 continue
             pages = history_pages.pages(colour)
             if pages > life:
@@ -306,42 +309,29 @@ def check_usage_without_shipments(data: ReconciliationData) -> list[TonerFinding
 
 def check_cartridge_not_uploaded(data: ReconciliationData) -> list[TonerFinding]:
     """cartridge_not_uploaded: pages since a device's last shipment exceed that capacity by over one cartridge."""
-    history = _device_history(data)
-    if data.terms is None or not history:
+    if data.terms is None or not data.device_history:
         return []
     found = []
     for device in data.devices_in(data.period):
-        shipped = data.device_colour_shipments.get(device.serial, {})
-        own = data.device_pages(device.serial) if shipped else None
-        for colour, lines in shipped.items():
-            delivered = [line.shipped_on for line in lines if line.status == ShipmentStatus.SHIPPED]
-            if colour is None or not delivered or own is None:
+        colours = data.colours_shipped(device.serial)
+        own = data.device_pages(device.serial) if colours else None
+        for colour in colours:
+            delivery = None if colour is None or own is None else data.last_delivery(device.serial, colour)
+            if colour is None or own is None or delivery is None:
                 continue
-            last = max(delivered)
-            first = own.since(last)
+            first = own.since(delivery.day)
             pages = own.pages(colour, first)
-            if not pages:
-                continue
-            at_last = [line for line in lines if line.shipped_on == last]
-            one = max((p.rated_yield for line in at_last if (p := any_part(data.catalog, line.part_number))), default=0)
-            if pages > capacity_shipped(at_last, data.catalog) + one:
+            # Capacity delivered that day plus one cartridge (the largest yield delivered that day).
+            if pages and pages > delivery.capacity + delivery.largest:
                 message = (
-                    f"device {device.serial}: {pages} {colour} pages since the shipment of {last} exceed its yield"
+                    f"device {device.serial}: {pages} {colour} pages since the shipment of {delivery.day} exceed"
+                    " its yield"
                 )
-                rows: tuple[Row, ...] = (*at_last, *own.lines[first:])
+                rows: tuple[Row, ...] = (*delivery.lines, *own.lines_from(first))
                 found.append(
                     TonerFinding(FindingCode.CARTRIDGE_NOT_UPLOADED, data.agreement, message, rows, device.serial)
                 )
     return found
-
-
-def _device_history(data: ReconciliationData) -> dict[str, list[BillingLine]]:
-    """Per serial, the agreement's per-device billing lines up to the end of the period (empty per agreement)."""
-    return data.device_history
-
-
-def _device_shipments(data: ReconciliationData, serial: str) -> list[ShipmentLine]:
-    return data.device_shipments.get(serial, [])
 
 
 def _expected_life(model: str, data: ReconciliationData) -> dict[TonerColour, int]:

@@ -5,7 +5,7 @@ from a date; a part may have several rows, one per cost change); a :class:`Model
 model); a :class:`ShipmentLine` (one uploaded line of a cartridge shipment, a return or a defective replacement); a
 :class:`BillingLine` (billed pages of an agreement, or of one device, in a period); the
 :class:`ReconciliationSetup` (how an agreement's toner is reconciled) and the :class:`ContractTerms` it must agree
-with. :class:`ReconciliationData` bundles everything one agreement and period need.
+with (:class:`cashtrail.toner.data.ReconciliationData` bundles everything one agreement and period need).
 
 Invariants: every quantity, yield and page count is a whole number ≥ 0 (a return is a line with status
 ``returned`` and a positive quantity, never a negative quantity); percentages are ``Decimal`` percent (``5`` means
@@ -14,13 +14,11 @@ Invariants: every quantity, yield and page count is a whole number ≥ 0 (a retu
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from functools import cached_property
 
 from cashtrail.contracts.model import Contract, Device
 from cashtrail.contracts.model import Pooling as ContractPooling
@@ -186,7 +184,15 @@ class ContractTerms:
 
     def devices_in(self, period: Period) -> tuple[Device, ...]:
         """Devices on the agreement for at least one day of ``period``."""
-        return tuple(d for d in self.devices if period.overlap_days(d.installed_on, d.removed_on) > 0)
+        start, end = period.start, period.end
+        if end < start:
+            return ()
+        # overlap_days(installed_on, removed_on) > 0, without a call per device (this runs for every billed month)
+        return tuple(
+            d
+            for d in self.devices
+            if (first := d.installed_on or start) <= end and start <= (last := d.removed_on or end) and first <= last
+        )
 
 
 def terms_from_contract(contract: Contract) -> ContractTerms:
@@ -211,6 +217,7 @@ class PartIndex:
         self.rows = rows
         self.colours = {number: found[0].colour for number, found in rows.items()}
         self.yields = {number: found[0].rated_yield for number, found in rows.items()}
+        self._on: dict[tuple[str, date], CartridgePart | None] = {}
 
     def first(self, part_number: str) -> CartridgePart | None:
         """The earliest row of the part (yield and colour), or ``None`` for an unknown part."""
@@ -218,156 +225,20 @@ class PartIndex:
         return found[0] if found else None
 
     def on(self, part_number: str, day: date) -> CartridgePart | None:
-        """The row in force on ``day``: the latest with ``valid_from`` ≤ day."""
+        """The row in force on ``day``: the latest with ``valid_from`` ≤ day (remembered: days and parts repeat)."""
+        key = (part_number, day)
+        if key in self._on:
+            return self._on[key]
         chosen = None
         for part in self.rows.get(part_number, ()):
             if part.valid_from > day:
                 break
             chosen = part
+        self._on[key] = chosen
         return chosen
 
 
 Parts = Sequence[CartridgePart] | PartIndex
-
-
-class DevicePages:
-    """A device's billing lines ordered by period start, with running totals so "pages since day" costs a bisect."""
-
-    def __init__(self, lines: Sequence[BillingLine]) -> None:
-        self.lines = sorted(lines, key=lambda b: b.period.start)
-        self.starts = [b.period.start for b in self.lines]
-        mono, colour = [0], [0]
-        for b in reversed(self.lines):
-            mono.append(mono[-1] + b.mono_pages)
-            colour.append(colour[-1] + b.colour_pages)
-        self._mono, self._colour = mono[::-1], colour[::-1]  # [i] = total of lines[i:]
-
-    def since(self, day: date) -> int:
-        """Index of the first line whose period starts on or after ``day``."""
-        return bisect_left(self.starts, day)
-
-    def pages(self, colour: TonerColour, first: int = 0) -> int:
-        """Pages drawing on ``colour`` billed on lines[first:]."""
-        colour_pages = self._colour[first]
-        return colour_pages + self._mono[first] if colour == TonerColour.BLACK else colour_pages
-
-
-@dataclass(frozen=True)
-class ReconciliationData:
-    """Everything one agreement and period need; shipments and billing may include history and other agreements.
-
-    The lookups below are computed once per instance (``cached_property``), so checks over large agreements stay
-    linear in their rows; the inputs themselves are never changed.
-    """
-
-    agreement: str
-    period: Period
-    setups: Sequence[ReconciliationSetup]
-    parts: Sequence[CartridgePart]
-    mappings: Sequence[ModelMapping]
-    shipments: Sequence[ShipmentLine]
-    billing: Sequence[BillingLine]
-    terms: ContractTerms | None = None
-
-    def setup(self) -> ReconciliationSetup | None:
-        """The set-up of the agreement valid at the end of the period (the latest one starting before it)."""
-        return self._setup
-
-    @cached_property
-    def _setup(self) -> ReconciliationSetup | None:
-        valid = [s for s in self.setups if s.agreement == self.agreement and s.is_valid_on(self.period.end)]
-        return max(valid, key=lambda s: s.valid_from, default=None)
-
-    @cached_property
-    def catalog(self) -> PartIndex:
-        """The parts indexed by number."""
-        return PartIndex(self.parts)
-
-    @cached_property
-    def mapped(self) -> frozenset[tuple[str, str]]:
-        """Every (model, part number) pair of the mappings."""
-        return frozenset((m.model, m.part_number) for m in self.mappings)
-
-    def agreement_shipments(self) -> list[ShipmentLine]:
-        """Lines of this agreement (by agreement or a ship-to of its set-ups) shipped in the period."""
-        return self._own_shipments
-
-    @cached_property
-    def _own_shipments(self) -> list[ShipmentLine]:
-        ship_tos = {t for s in self.setups if s.agreement == self.agreement for t in s.ship_tos}
-        return [
-            line
-            for line in self.shipments
-            if self.period.contains(line.shipped_on)
-            and (line.agreement == self.agreement or (bool(line.ship_to) and line.ship_to in ship_tos))
-        ]
-
-    def agreement_billing(self) -> list[BillingLine]:
-        """Billing lines of this agreement whose period lies within the reconciliation period."""
-        return self._own_billing
-
-    @cached_property
-    def _own_billing(self) -> list[BillingLine]:
-        return [
-            b
-            for b in self.billing
-            if b.agreement == self.agreement and self.period.start <= b.period.start and b.period.end <= self.period.end
-        ]
-
-    @cached_property
-    def device_history(self) -> dict[str, list[BillingLine]]:
-        """Per serial, the agreement's per-device billing lines up to the end of the period."""
-        found: dict[str, list[BillingLine]] = {}
-        for b in self.billing:
-            if b.agreement == self.agreement and b.serial is not None and b.period.end <= self.period.end:
-                found.setdefault(b.serial, []).append(b)
-        return found
-
-    def devices_in(self, period: Period) -> tuple[Device, ...]:
-        """Devices on the agreement for at least one day of ``period`` (empty without terms), computed once."""
-        if self.terms is None:
-            return ()
-        cache = self._devices_cache
-        if period not in cache:
-            cache[period] = self.terms.devices_in(period)
-        return cache[period]
-
-    @cached_property
-    def _devices_cache(self) -> dict[Period, tuple[Device, ...]]:
-        return {}
-
-    @cached_property
-    def device_colour_shipments(self) -> dict[str, dict[TonerColour | None, list[ShipmentLine]]]:
-        """Per serial and colour (``None`` for unknown parts), every line shipped up to the end of the period."""
-        colours = self.catalog.colours
-        found: dict[str, dict[TonerColour | None, list[ShipmentLine]]] = {}
-        for serial, lines in self.device_shipments.items():
-            grouped: dict[TonerColour | None, list[ShipmentLine]] = {}
-            for line in lines:
-                grouped.setdefault(colours.get(line.part_number), []).append(line)
-            found[serial] = grouped
-        return found
-
-    def device_pages(self, serial: str) -> DevicePages | None:
-        """The device's billed history with its page totals (built on first use), for the usage-gap checks."""
-        cache = self._pages_cache
-        if serial not in cache:
-            lines = self.device_history.get(serial)
-            cache[serial] = None if lines is None else DevicePages(lines)
-        return cache[serial]
-
-    @cached_property
-    def _pages_cache(self) -> dict[str, DevicePages | None]:
-        return {}
-
-    @cached_property
-    def device_shipments(self) -> dict[str, list[ShipmentLine]]:
-        """Per serial, every line (any agreement) shipped up to the end of the period."""
-        found: dict[str, list[ShipmentLine]] = {}
-        for line in self.shipments:
-            if line.serial is not None and line.shipped_on <= self.period.end:
-                found.setdefault(line.serial, []).append(line)
-        return found
 
 
 def part_on(parts: Parts, part_number: str, day: date) -> CartridgePart | None:

@@ -145,3 +145,16 @@ def test_withdrawing_an_approval_cancels_the_unbilled_charge(app: App, system: A
     assert state.status == "cancelled"
     result = run_bill_run(app.uow(), app.clock, system, "2026-04")
     assert all(c.kind != "toner" for d in result.drafts for c in d.lines)
+
+
+def test_rows_read_in_bulk_for_a_run_are_the_rows_their_constructors_build(app: App) -> None:
+    worked_example(app)
+    with app.uow() as uow:
+        lines = uow.toner.shipments(date(2025, 1, 1), date(2026, 12, 31), [AGREEMENT])
+        bills = uow.toner.billing(date(2025, 1, 1), date(2026, 12, 31), [AGREEMENT])
+        one_by_one = uow.toner.shipments_by_ids(line.row_id for line in lines if line.row_id is not None)
+        bills_one_by_one = uow.toner.billing_by_ids(b.row_id for b in bills if b.row_id is not None)
+    assert lines
+    assert bills
+    assert [vars(line) for line in lines] == [vars(line) for line in one_by_one]
+    assert [vars(b) for b in bills] == [vars(b) for b in bills_one_by_one]

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from cashtrail.contracts.model import Device
 from cashtrail.contracts.terms import Period
+from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
     ContractTerms,
     ModelMapping,
     Pooling,
-    ReconciliationData,
     ReconciliationPeriod,
     ReconciliationSetup,
     ShipmentLine,

@@ -7,13 +7,13 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.findings import FindingCode, Severity, TonerFinding, find_all, shipments_without_setup
 from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
     ContractTerms,
     ModelMapping,
-    ReconciliationData,
     ReconciliationSetup,
     ShipmentLine,
     TonerColour,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from cashtrail.db import toner_tables as tt
@@ -76,18 +76,18 @@ class SqlTonerBoardRepository:
         return None if row is None else _record(row)
 
     def save_many(self, records: Sequence[ReconciliationRecord]) -> None:
-        """Insert new records (their ids are set) and update stored ones."""
+        """Insert new records (their ids are set) and update stored ones, each kind in one bulk statement."""
         table = tt.toner_reconciliations
-        for record in records:
-            values = {name: getattr(record, name) for name in _RECORD_FIELDS}
-            values["status"] = record.status.value
-            if record.id is None:
-                identity = {"agreement": record.agreement, "period_start": record.period_start}
-                identity["period_end"] = record.period_end
-                statement = insert(table).values(**identity, **values).returning(table.c.id)
-                record.id = int(self.session.execute(statement).scalar_one())
-            else:
-                self.session.execute(update(table).where(table.c.id == record.id).values(**values))
+        new = [r for r in records if r.id is None]
+        stored = [r for r in records if r.id is not None]
+        if new:
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            rows = [{**_identity(r), **_values(r)} for r in new]
+            for record, row_id in zip(new, self.session.execute(statement, rows).scalars(), strict=True):
+                record.id = int(row_id)
+        if stored:
+            update_statement = update(table).where(table.c.id == bindparam("_id"))
+            self.session.connection().execute(update_statement, [{"_id": r.id, **_values(r)} for r in stored])
 
     def findings(self, record_ids: Iterable[int], state: str | None = None) -> list[StoredFinding]:
         t = tt.toner_findings.c
@@ -116,6 +116,16 @@ class SqlTonerBoardRepository:
         values: dict[str, Any] = {"state": finding.state.value, "note": finding.note}
         values.update(decided_by=finding.decided_by, decided_at=finding.decided_at)
         self.session.execute(update(tt.toner_findings).where(tt.toner_findings.c.id == finding.id).values(**values))
+
+
+def _identity(record: ReconciliationRecord) -> dict[str, Any]:
+    return {"agreement": record.agreement, "period_start": record.period_start, "period_end": record.period_end}
+
+
+def _values(record: ReconciliationRecord) -> dict[str, Any]:
+    values = {name: getattr(record, name) for name in _RECORD_FIELDS}
+    values["status"] = record.status.value
+    return values
 
 
 def _record(r: Any) -> ReconciliationRecord:
