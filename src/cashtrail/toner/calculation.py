@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from cashtrail.contracts.terms import Period
 from cashtrail.money import Money, Rounding, total
@@ -32,6 +33,7 @@ from cashtrail.toner.model import (
     Pooling,
     ReconciliationSetup,
     ShipmentLine,
+    ShipmentStatus,
     TonerColour,
     any_part,
     part_on,
@@ -39,6 +41,8 @@ from cashtrail.toner.model import (
 
 HUNDRED = Decimal(100)
 CENTS = Decimal("0.01")
+ZERO = Decimal(0)
+RETURNED, REPLACEMENT = ShipmentStatus.RETURNED, ShipmentStatus.DEFECTIVE_REPLACEMENT
 
 
 @dataclass(frozen=True)
@@ -131,8 +135,12 @@ def capacity_shipped(lines: Sequence[ShipmentLine], parts: Parts) -> int:
     if isinstance(parts, PartIndex):
         yields = parts.yields
         total = 0
-        for line in lines:  # a plain loop: this runs for every pool of every colour, device and period
-            total += line.signed_quantity * yields.get(line.part_number, 0)
+        for line in lines:  # a plain loop, signed quantity inlined: this runs for every pool, device and period
+            status = line.status
+            if status == RETURNED:
+                total -= line.quantity * yields.get(line.part_number, 0)
+            elif status != REPLACEMENT:
+                total += line.quantity * yields.get(line.part_number, 0)
         return total
     capacity = 0
     for line in lines:
@@ -150,11 +158,12 @@ def cost_per_yield_page(lines: Sequence[ShipmentLine], parts: Parts, currency: s
     """
     capacity = capacity_shipped(lines, parts)
     spent = Decimal(0)
+    on = parts.on if isinstance(parts, PartIndex) else partial(part_on, parts)
     for line in lines:
         quantity = line.signed_quantity
         if not quantity:
             continue
-        part = part_on(parts, line.part_number, line.shipped_on)
+        part = on(line.part_number, line.shipped_on)
         if part is None or part.currency != currency:
             return None
         spent += part.cost * quantity
@@ -172,6 +181,19 @@ def colour_result(
     serial: str | None = None,
 ) -> ColourResult:
     """The reconciliation of ``colour`` over ``lines`` and ``billing`` as one pool."""
+    return _pool(colour, lines, billing, setup, parts, serial, _reference_yield(colour, setup, parts))
+
+
+def _pool(
+    colour: TonerColour,
+    lines: Sequence[ShipmentLine],
+    billing: Sequence[BillingLine],
+    setup: ReconciliationSetup,
+    parts: Parts,
+    serial: str | None,
+    reference_yield: int | None,
+) -> ColourResult:
+    """:func:`colour_result` with the colour's reference yield worked out by the caller (once per colour)."""
     mono_pages = colour_pages = 0
     for b in billing:
         mono_pages += b.mono_pages
@@ -180,10 +202,11 @@ def colour_result(
     shipped = capacity_shipped(lines, parts)
     expected = pages * setup.allowance_percent / ISO_COVERAGE_PERCENT
     tolerance = setup.tolerance_percent / HUNDRED * expected + setup.spare_allowance_pages
-    excess = max(Decimal(0), shipped - expected - tolerance)
+    over = shipped - expected - tolerance
+    excess = over if over > ZERO else ZERO  # max(0, over), the same Decimal
     # A device pool without excess charges nothing: its cost per yield page is not needed (nor computed).
     unit = None if serial is not None and not excess else cost_per_yield_page(lines, parts, setup.currency)
-    reference_yield = _reference_yield(colour, setup, parts)
+    under = expected - shipped
     return ColourResult(
         colour=colour,
         pages=pages,
@@ -191,7 +214,7 @@ def colour_result(
         capacity_expected=expected,
         tolerance=tolerance,
         excess_pages=excess,
-        shortfall_pages=max(Decimal(0), expected - shipped),
+        shortfall_pages=under if under > ZERO else ZERO,
         cost_per_yield_page=None if unit is None else unit.amount,
         excess_cartridges=_cartridges(excess, reference_yield),
         effective_coverage_percent=effective_coverage(shipped, pages),
@@ -294,7 +317,8 @@ def _device_results(
     for b in billing:
         by_bill.setdefault(b.serial, []).append(b)
     serials = sorted(set(by_line) | set(by_bill), key=lambda s: (s is None, s))
+    reference_yield = _reference_yield(colour, setup, parts)
     return tuple(
-        colour_result(colour, by_line.get(serial, []), by_bill.get(serial, []), setup, parts, serial)
+        _pool(colour, by_line.get(serial, []), by_bill.get(serial, []), setup, parts, serial, reference_yield)
         for serial in serials
     )
