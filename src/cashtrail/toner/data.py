@@ -17,7 +17,7 @@ from functools import cached_property
 
 from cashtrail.contracts.model import Device
 from cashtrail.contracts.terms import Period
-from cashtrail.toner.history import AgreementRows, Delivery, DevicePages
+from cashtrail.toner.history import AgreementRows, Delivery, DeviceDeliveries, DevicePages
 from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
@@ -121,6 +121,10 @@ class ReconciliationData:
     @cached_property
     def _colours_cache(self) -> dict[str, list[TonerColour | None]]:
         return {}
+
+    def deliveries(self, serial: str) -> DeviceDeliveries | None:
+        """Every line shipped to ``serial`` (any agreement), by colour; ``None`` when none was."""
+        return self.grouped.deliveries.get(serial)
 
     def last_delivery(self, serial: str, colour: TonerColour) -> Delivery | None:
         """The last delivery of a ``colour`` cartridge to ``serial`` up to the period end (``None`` when none)."""

@@ -312,12 +312,16 @@ def check_cartridge_not_uploaded(data: ReconciliationData) -> list[TonerFinding]
     if data.terms is None or not data.device_history:
         return []
     found = []
+    end = data.period.end
     for device in data.devices_in(data.period):
         colours = data.colours_shipped(device.serial)
         own = data.device_pages(device.serial) if colours else None
+        deliveries = None if own is None else data.deliveries(device.serial)
+        if own is None or deliveries is None:
+            continue
         for colour in colours:
-            delivery = None if colour is None or own is None else data.last_delivery(device.serial, colour)
-            if colour is None or own is None or delivery is None:
+            delivery = None if colour is None else deliveries.last_delivery(colour, end)
+            if colour is None or delivery is None:
                 continue
             first = own.since(delivery.day)
             pages = own.pages(colour, first)

@@ -115,7 +115,7 @@ class DeviceDeliveries:
             for c, found in self._lines.items()
         }
         self._first = [(c, days[0]) for c, days in self._days.items()]
-        self._by_day: dict[tuple[TonerColour, date], Delivery] = {}
+        self._by_day: dict[TonerColour, dict[date, Delivery]] = {}
 
     def colours(self, end: date) -> list[TonerColour | None]:
         """Colours with a line shipped on or before ``end``, in the order of their first line."""
@@ -129,7 +129,10 @@ class DeviceDeliveries:
         if not found:
             return None
         last = delivered[found - 1]
-        delivery = self._by_day.get((colour, last))
+        known = self._by_day.get(colour)
+        if known is None:
+            known = self._by_day[colour] = {}
+        delivery = known.get(last)
         if delivery is None:
             days, yields = self._days[colour], self._yields
             lines = self._lines[colour][bisect_left(days, last) : bisect_right(days, last)]
@@ -139,7 +142,7 @@ class DeviceDeliveries:
                 if rated is not None:
                     capacity += line.signed_quantity * rated
                     largest = max(largest, rated)
-            delivery = self._by_day[(colour, last)] = Delivery(last, lines, capacity, largest)
+            delivery = known[last] = Delivery(last, lines, capacity, largest)
         return delivery
 
 

@@ -207,6 +207,9 @@ def terms_from_contract(contract: Contract) -> ContractTerms:
     )
 
 
+_UNKNOWN = CartridgePart("", TonerColour.BLACK, 0, Decimal(0), "", date.min)  # "not looked up yet", by identity
+
+
 class PartIndex:
     """The cost rows of the catalog by part number, oldest first, for lookups in constant time."""
 
@@ -227,8 +230,9 @@ class PartIndex:
     def on(self, part_number: str, day: date) -> CartridgePart | None:
         """The row in force on ``day``: the latest with ``valid_from`` ≤ day (remembered: days and parts repeat)."""
         key = (part_number, day)
-        if key in self._on:
-            return self._on[key]
+        found = self._on.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found
         chosen = None
         for part in self.rows.get(part_number, ()):
             if part.valid_from > day:
