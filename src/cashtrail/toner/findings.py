@@ -67,6 +67,8 @@ SEVERITY: dict[FindingCode, Severity] = {
     FindingCode.ZERO_PAGES: Severity.WARNING,
 }
 
+_ORDER = {code: index for index, code in enumerate(FindingCode)}  # findings of one severity, by code
+
 SUGGESTED_FIX: dict[FindingCode, str] = {
     FindingCode.NO_TONER_CONTRACT: "add a toner reconciliation set-up valid on the ship date, or correct the ship-to",
     FindingCode.NO_CARTRIDGE_COST: "add a cost for the part valid from the ship date or earlier",
@@ -113,7 +115,7 @@ Check = Callable[[ReconciliationData], list[TonerFinding]]
 def find_all(data: ReconciliationData) -> list[TonerFinding]:
     """Every finding for ``data.agreement`` over ``data.period``, errors first."""
     found = [f for check in CHECKS for f in check(data)]
-    return sorted(found, key=lambda f: (not f.is_error, list(FindingCode).index(f.code)))
+    return sorted(found, key=lambda f: (not f.is_error, _ORDER[f.code]))
 
 
 def shipments_without_setup(lines: Sequence[ShipmentLine], setups: Sequence[ReconciliationSetup]) -> list[TonerFinding]:

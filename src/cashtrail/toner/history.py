@@ -15,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
 from cashtrail.contracts.terms import Period
@@ -27,12 +28,18 @@ from cashtrail.toner.model import (
     TonerColour,
 )
 
+# Sort keys in C (these sorts run for every device of every agreement).
+_START, _END, _SHIPPED_ON = attrgetter("period.start"), attrgetter("period.end"), attrgetter("shipped_on")
+
 
 class DevicePages:
     """A device's billing lines ordered by period start, with running totals so "pages since day" costs a bisect."""
 
+    # Slots: one instance per device and period, read in the checks' inner loops.
+    __slots__ = ("_colour", "_count", "_lines", "_mono", "_starts")
+
     def __init__(self, lines: Sequence[BillingLine]) -> None:
-        self._lines = sorted(lines, key=lambda b: b.period.start)
+        self._lines = sorted(lines, key=_START)
         self._starts = [b.period.start for b in self._lines]
         mono, colour = [0], [0]
         for b in self._lines:
@@ -43,8 +50,9 @@ class DevicePages:
 
     def first(self, count: int) -> DevicePages:
         """The same pages limited to the first ``count`` lines (an earlier period's history), sharing the totals."""
-        view = DevicePages.__new__(DevicePages)
-        view.__dict__.update(self.__dict__, _count=count)  # no re-sort, no new totals
+        view = DevicePages.__new__(DevicePages)  # no re-sort, no new totals
+        view._lines, view._starts, view._mono, view._colour = self._lines, self._starts, self._mono, self._colour
+        view._count = count
         return view
 
     @property
@@ -70,7 +78,7 @@ class DeviceBilling:
     """One device's billing lines by period end, with its pages for any period end."""
 
     def __init__(self, lines: Sequence[BillingLine]) -> None:
-        self.lines = sorted(lines, key=lambda b: b.period.end)
+        self.lines = sorted(lines, key=_END)
         self._ends = [b.period.end for b in self.lines]
         self._pages = DevicePages(self.lines)
         # When the lines ordered by start also end in order, a period's history is a prefix of that order too.
@@ -107,7 +115,7 @@ class DeviceDeliveries:
     ) -> None:
         self._yields = yields
         self._lines: dict[TonerColour | None, list[ShipmentLine]] = {}
-        for line in sorted(lines, key=lambda item: item.shipped_on):
+        for line in sorted(lines, key=_SHIPPED_ON):
             self._lines.setdefault(colours.get(line.part_number), []).append(line)
         self._days = {c: [line.shipped_on for line in found] for c, found in self._lines.items()}
         self._delivered = {

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from cashtrail.audit.services import record as audit
 from cashtrail.clock import Clock
@@ -267,9 +268,9 @@ def _load(uow: UnitOfWork, span: Period, wanted: Sequence[str] | None) -> _Input
     for b in uow.toner.billing(start, span.end, None if scope is None else sorted(scope)):
         billing[b.agreement].append(b)
     for own in shipments.values():
-        own.sort(key=lambda line: line.shipped_on)
+        own.sort(key=attrgetter("shipped_on"))
     for bills in billing.values():
-        bills.sort(key=lambda b: b.period.end)
+        bills.sort(key=attrgetter("period.end"))
     numbers = set(setups) | set(shipments)
     contracts = {c.number: c for c in uow.contracts.by_numbers(numbers)}
     customers = uow.customers.by_numbers({c.customer_number for c in contracts.values()})
