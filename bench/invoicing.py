@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 from cashtrail.bootstrap import bootstrap
 from cashtrail.clock import FixedClock
@@ -80,6 +80,12 @@ def _customers(engine, count: int) -> list[tuple[str, str, str | None]]:  # type
             )
         )
         conn.execute(insert(t.customers), rows)
+        ids = conn.execute(select(t.customers.c.id, t.customers.c.number)).all()
+        contacts = [
+            {"customer_id": i, "name": "Payables", "email": f"ap.{n.lower()}@customers.example", "role": "billing"}
+            for i, n in ids
+        ]
+        conn.execute(insert(t.customer_contacts), contacts)
     return found
 
 

@@ -6,8 +6,8 @@ processes); reading the tasks and storing the files are short transactions of th
 
 - a file is stored only if the document has none in that format yet, so a second run, or a run racing with an
   export or a send that renders on first use, never replaces what was archived (the first file stays the record);
-- a document that cannot be rendered (a UBL that breaks a rule) is reported with its error and stays without that
-  file, while the others are stored; nothing half-written is kept for it.
+- a document that cannot be rendered in a format (a UBL that breaks a rule) is reported with its error and stays
+  without that file; its other files and the other documents' files are stored, and nothing half-written is kept.
 """
 
 from __future__ import annotations
@@ -63,11 +63,16 @@ def pending_renders(
 
 
 def render(renderer: DocumentRenderer, task: RenderTask) -> RenderedFiles:
-    """The task's files; a document the renderer refuses comes back with the refusal instead of files."""
-    try:
-        files = {fmt: render_file(renderer, task.snapshot, fmt) for fmt in task.formats}
-    except CashtrailError as refused:
-        return RenderedFiles(task.invoice_id, task.snapshot.number, error=refused.detail, code=refused.code)
+    """The task's files; a format the renderer refuses (a UBL that breaks a rule) comes back as the refusal, with
+    the files of the other formats (the PDF is kept even when the UBL cannot be written)."""
+    files, refusal = {}, None
+    for fmt in task.formats:
+        try:
+            files[fmt] = render_file(renderer, task.snapshot, fmt)
+        except CashtrailError as refused:
+            refusal = refusal or refused
+    if refusal is not None:
+        return RenderedFiles(task.invoice_id, task.snapshot.number, files, error=refusal.detail, code=refusal.code)
     return RenderedFiles(task.invoice_id, task.snapshot.number, files)
 
 

@@ -96,8 +96,12 @@ def test_a_document_the_renderer_refuses_is_reported_and_the_others_are_stored(a
     [(refused_id, number, code, detail)] = report.refused
     assert (refused_id, number, code) == (broken.id, broken.number, "documents.peppol_rules_broken")
     assert detail
-    assert {entity for entity, _ in _files(app)} == {str(issued[0].id), str(issued[2].id)}
-    assert [t.invoice_id for t in pending_renders(app.uow(), system)] == [broken.id]  # still to do, nothing half kept
+    assert sorted(_files(app)) == sorted(
+        [(str(d.id), fmt) for d in (issued[0], issued[2]) for fmt in ("pdf", "ubl")] + [(str(broken.id), "pdf")]
+    )  # the refused document keeps its PDF
+    [still] = pending_renders(app.uow(), system)
+    assert (still.invoice_id, still.formats) == (broken.id, ("ubl",))  # its UBL is still to do
+    assert render_pending(app, system).refused[0][0] == broken.id  # and is refused again, never half kept
 
 
 def test_rendering_in_bulk_needs_the_right_to_issue(app, issued):
