@@ -46,14 +46,16 @@ def register(app: typer.Typer) -> None:
     app.add_typer(write_off_app, name="write-off")
 
 
-def _date(value: str) -> date:
+def as_date(value: str) -> date:
+    """A YYYY-MM-DD option as a date, or a clear error."""
     try:
         return date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed(f"not a date: {value!r} (YYYY-MM-DD)", code="cli.bad_date") from None
 
 
-def _decimal(value: str) -> Decimal:
+def as_amount(value: str) -> Decimal:
+    """An amount option as a Decimal, or a clear error."""
     try:
         return Decimal(value)
     except InvalidOperation:
@@ -69,7 +71,7 @@ def dunning_run(
     """Dun every customer as of a date (idempotent per date): letters in the customer's language, e-mails queued."""
     app = get_app()
     with handled():
-        day = _date(as_of)
+        day = as_date(as_of)
         who = actor(app)
         if not preview:
             close_credited_disputes(app.uow(), app.clock, who, on=day)
@@ -111,7 +113,7 @@ def dunning_rate(
     """Record the reference rate of a half-year (statutory interest = reference rate + 8 points)."""
     app = get_app()
     with handled():
-        set_reference_rate(app.uow(), app.clock, actor(app), _date(half_year), _decimal(rate))
+        set_reference_rate(app.uow(), app.clock, actor(app), as_date(half_year), as_amount(rate))
     out.print(f"Reference rate {rate} % recorded for the half-year starting {half_year}.")
 
 
@@ -129,7 +131,7 @@ def report_command(
     with handled():
         refresh_read_model(app.uow())
         scope = Scope(collector or None, country or None, customer or None)
-        data = report(app.uow(), actor(app), metric, _date(as_of), days=days, scope=scope)
+        data = report(app.uow(), actor(app), metric, as_date(as_of), days=days, scope=scope)
     emit(data, as_json=as_json, render=_render_report)
 
 
@@ -160,7 +162,7 @@ def worklist_command(
     """Accounts to work today, highest priority score first (see docs/collections.md)."""
     app = get_app()
     with handled():
-        entries = collector_worklist(app.uow(), actor(app), collector or None, _date(as_of))
+        entries = collector_worklist(app.uow(), actor(app), collector or None, as_date(as_of))
     rows = [
         {
             "customer": e.facts.customer_number,
@@ -185,7 +187,7 @@ def check_command(as_of: str = AS_OF, as_json: bool = JSON) -> None:
     """The daily checks: promises kept or broken, credit holds placed or released, credited disputes closed."""
     app = get_app()
     with handled():
-        day, who = _date(as_of), actor(app)
+        day, who = as_date(as_of), actor(app)
         data = {
             "promises": check_promises(app.uow(), app.clock, who, day),
             "holds": evaluate_holds(app.uow(), app.clock, who, day),
@@ -212,7 +214,7 @@ def dispute_open(
         if amount:
             with app.uow() as uow:
                 doc = uow.invoices.get_by_number(invoice)
-            money = Money(_decimal(amount), doc.currency if doc else "EUR")
+            money = Money(as_amount(amount), doc.currency if doc else "EUR")
         dispute = open_dispute(
             app.uow(),
             app.clock,
@@ -220,7 +222,7 @@ def dispute_open(
             invoice,
             reason,
             department,
-            on=_date(on),
+            on=as_date(on),
             amount=money,
             line_number=line,
             description=description,
@@ -238,7 +240,7 @@ def dispute_resolve(
     """Resolve a dispute; a credit-note resolution drafts the credit note (the dispute closes once it is issued)."""
     app = get_app()
     with handled():
-        dispute = resolve_dispute(app.uow(), app.clock, actor(app), dispute_id, resolution, on=_date(on), note=note)
+        dispute = resolve_dispute(app.uow(), app.clock, actor(app), dispute_id, resolution, on=as_date(on), note=note)
     extra = f"; credit note draft {dispute.credit_note_id}" if dispute.credit_note_id else ""
     out.print(f"Dispute {dispute.id} is {dispute.state}{extra}.")
 
@@ -304,5 +306,5 @@ def write_off_decide(
 ) -> None:
     app = get_app()
     with handled():
-        write_off = decide_write_off(app.uow(), app.clock, actor(app), write_off_id, approve=approve, on=_date(on))
+        write_off = decide_write_off(app.uow(), app.clock, actor(app), write_off_id, approve=approve, on=as_date(on))
     out.print(f"Write-off {write_off.id} {write_off.status}.")

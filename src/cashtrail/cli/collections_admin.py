@@ -4,13 +4,11 @@ collections profiles, portfolio rebalancing, targets, credit holds, activities a
 from __future__ import annotations
 
 import json
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import typer
 
-from cashtrail.cli.collections import cases_app, collections_app, dunning_app, write_off_app
+from cashtrail.cli.collections import as_amount, as_date, cases_app, collections_app, dunning_app, write_off_app
 from cashtrail.cli.context import actor, emit, get_app, handled, out, table
 from cashtrail.disputes.case_services import list_cases, open_case, update_case
 from cashtrail.disputes.cases import CaseState, Channel
@@ -35,20 +33,6 @@ def register(app: typer.Typer) -> None:
     """The commands attach to the groups of ``cli.collections`` (registered there)."""
 
 
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(f"not a date: {value!r} (YYYY-MM-DD)", code="cli.bad_date") from None
-
-
-def _amount(value: str) -> Decimal:
-    try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise ValidationFailed(f"not an amount: {value!r}", code="cli.bad_amount") from None
-
-
 @dunning_app.command("policy")
 def dunning_policy(
     file: Path | None = typer.Option(None, "--file", help="Set a segment's policy from a JSON file."),
@@ -64,7 +48,7 @@ def dunning_policy(
                 str(data.get("name", data["segment"])),
                 tuple(LevelSettings.from_dict(level) for level in data["levels"]),
                 int(data.get("grace_days", 0)),
-                {c: _amount(str(a)) for c, a in data.get("minimum_amounts", {}).items()},
+                {c: as_amount(str(a)) for c, a in data.get("minimum_amounts", {}).items()},
                 bool(data.get("exclude_disputed", True)),
                 bool(data.get("exclude_promised", True)),
                 bool(data.get("exclude_blocked", True)),
@@ -108,7 +92,7 @@ def provision_matrix(
         parsed = {}
         for pair in rates:
             bucket, _, rate = pair.partition("=")
-            parsed[bucket] = _amount(rate)
+            parsed[bucket] = as_amount(rate)
         set_provision_matrix(app.uow(), app.clock, actor(app), parsed)
     out.print("Provision matrix saved.")
 
@@ -151,7 +135,7 @@ def target_command(
     """Set a collector's collection target for a month."""
     app = get_app()
     with handled():
-        set_target(app.uow(), app.clock, actor(app), collector, month, Money(_amount(amount), currency))
+        set_target(app.uow(), app.clock, actor(app), collector, month, Money(as_amount(amount), currency))
     out.print(f"Target of {collector} for {month}: {amount} {currency}.")
 
 
@@ -195,7 +179,7 @@ def hold_command(
     """Put a customer on a manual credit hold."""
     app = get_app()
     with handled():
-        hold_id = place_hold(app.uow(), app.clock, actor(app), customer, reason, _date(on))
+        hold_id = place_hold(app.uow(), app.clock, actor(app), customer, reason, as_date(on))
     out.print(f"Hold {hold_id} placed on {customer}.")
 
 
@@ -204,7 +188,7 @@ def release_command(hold_id: int, on: str = typer.Option(..., "--on")) -> None:
     """Release a credit hold."""
     app = get_app()
     with handled():
-        release_hold(app.uow(), app.clock, actor(app), hold_id, _date(on))
+        release_hold(app.uow(), app.clock, actor(app), hold_id, as_date(on))
     out.print(f"Hold {hold_id} released.")
 
 
@@ -220,7 +204,7 @@ def note_command(
     app = get_app()
     with handled():
         record_activity(
-            app.uow(), app.clock, actor(app), customer, kind, summary, on=_date(on), escalate_to=escalate_to or None
+            app.uow(), app.clock, actor(app), customer, kind, summary, on=as_date(on), escalate_to=escalate_to or None
         )
     out.print(f"{kind} logged on {customer}.")
 
@@ -237,9 +221,9 @@ def promise_command(
     """Record a promise to pay; its items leave dunning until the date, and cash application decides kept/broken."""
     app = get_app()
     with handled():
-        money = Money(_amount(amount), currency)
+        money = Money(as_amount(amount), currency)
         promise_id = make_promise(
-            app.uow(), app.clock, actor(app), customer, money, _date(by), on=_date(on), item_ids=item
+            app.uow(), app.clock, actor(app), customer, money, as_date(by), on=as_date(on), item_ids=item
         )
     out.print(f"Promise {promise_id}: {customer} pays {money} by {by}.")
 
@@ -255,7 +239,7 @@ def write_off_recover(
             found = uow.collection_work.get_write_off(write_off_id)
         currency = found.amount.currency if found else "EUR"
         done = record_recovery(
-            app.uow(), app.clock, actor(app), write_off_id, Money(_amount(amount), currency), received_on=_date(on)
+            app.uow(), app.clock, actor(app), write_off_id, Money(as_amount(amount), currency), received_on=as_date(on)
         )
     out.print(f"Write-off {done.id}: {done.recovered} recovered.")
 
