@@ -10,10 +10,11 @@ checked with the domain's rules (and against the catalog) before anything is wri
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from cashtrail.catalog.model import Product
 from cashtrail.clock import Clock
@@ -77,6 +78,7 @@ def _item(row: ParsedRow) -> PriceTerm:
 
 
 VersionKey = tuple[str, date]
+K = TypeVar("K", str, VersionKey)  # what groups an import's rows into one stored aggregate
 
 
 @dataclass
@@ -88,17 +90,29 @@ class TermsBatch:
     def write(
         self, uow: UnitOfWork, clock: Clock, actor: Actor, changed: Sequence[Planned], reason: Callable[[Planned], str]
     ) -> list[Written]:
-        by_version: dict[VersionKey, list[Planned]] = defaultdict(list)
-        for item in changed:
-            by_version[self.keys[item.external_id]].append(item)
-        written: list[Written] = []
-        for version, items in sorted(by_version.items()):
-            terms, _ = apply_terms(uow, clock, actor, self.versions[version], reason=reason(items[0]))
-            kinds: list[Outcome] = ["updated" if i.exists else "created" for i in items]
-            written += [
-                Written(i.external_id, "order_terms", StoredRef(terms.id), k) for i, k in zip(items, kinds, strict=True)
-            ]
-        return written
+        def store(version: VersionKey, first: Planned) -> int | None:
+            return apply_terms(uow, clock, actor, self.versions[version], reason=reason(first))[0].id
+
+        return _grouped_writes(changed, self.keys, "order_terms", store)
+
+
+def _grouped_writes(
+    changed: Sequence[Planned],
+    keys: Mapping[str, K],
+    entity_type: str,
+    store: Callable[[K, Planned], int | None],
+) -> list[Written]:
+    """Store each group of changed rows once (rows of one contract version, or of one bundle, make one aggregate)
+    and report every row as created or updated with the stored aggregate's id."""
+    groups: dict[K, list[Planned]] = defaultdict(list)
+    for item in changed:
+        groups[keys[item.external_id]].append(item)
+    written: list[Written] = []
+    for key, items in sorted(groups.items()):
+        ref = StoredRef(store(key, items[0]))
+        kinds: list[Outcome] = ["updated" if i.exists else "created" for i in items]
+        written += [Written(i.external_id, entity_type, ref, k) for i, k in zip(items, kinds, strict=True)]
+    return written
 
 
 def prepare_terms(uow: UnitOfWork, rows: Sequence[ParsedRow]) -> tuple[Batch, list[FieldError]]:
@@ -177,17 +191,10 @@ class BundleBatch:
     def write(
         self, uow: UnitOfWork, clock: Clock, actor: Actor, changed: Sequence[Planned], reason: Callable[[Planned], str]
     ) -> list[Written]:
-        by_bundle: dict[str, list[Planned]] = defaultdict(list)
-        for item in changed:
-            by_bundle[self.keys[item.external_id]].append(item)
-        written: list[Written] = []
-        for sku, items in sorted(by_bundle.items()):
-            bundle, _ = apply_bundle(uow, clock, actor, self.bundles[sku], reason=reason(items[0]))
-            kinds: list[Outcome] = ["updated" if i.exists else "created" for i in items]
-            written += [
-                Written(i.external_id, "bundle", StoredRef(bundle.id), k) for i, k in zip(items, kinds, strict=True)
-            ]
-        return written
+        def store(sku: str, first: Planned) -> int | None:
+            return apply_bundle(uow, clock, actor, self.bundles[sku], reason=reason(first))[0].id
+
+        return _grouped_writes(changed, self.keys, "bundle", store)
 
 
 def prepare_bundles(uow: UnitOfWork, rows: Sequence[ParsedRow]) -> tuple[Batch, list[FieldError]]:
