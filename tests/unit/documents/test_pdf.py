@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import re
+import xml.etree.ElementTree as ElementTree
 from dataclasses import replace
 from datetime import date
 
 import pytest
 from PIL import Image
+from weasyprint import HTML
 
 from cashtrail.documents.pdf import render_pdf, render_progress_pdf, render_statement_pdf
 from cashtrail.documents.preview import first_page_png, page_count, pdf_text
@@ -219,6 +221,39 @@ def test_text_from_the_snapshot_is_escaped_not_interpreted() -> None:
     text = _text(render_pdf(snapshot))
 
     assert 'Fee <b>bold</b> & "quotes" <script>x' in text
+
+
+@pytest.mark.parametrize("kind", ["invoice", "credit_note", "progress", "statement"])
+def test_templates_are_read_as_xml_and_give_the_same_pdf_as_the_html5_parser(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    html5_reads: list[object] = []
+    html5_init = HTML.__init__
+
+    def html5_parse(self: HTML, **kwargs: object) -> None:
+        html5_reads.append(kwargs)
+        html5_init(self, **kwargs)
+
+    monkeypatch.setattr(HTML, "__init__", html5_parse)
+    fast = _render(kind, "fr")
+    assert html5_reads == []  # every template is well-formed: the C XML parser read it
+
+    def not_xml(markup: str) -> None:
+        raise ElementTree.ParseError("forced")
+
+    monkeypatch.setattr(ElementTree, "fromstring", not_xml)
+    slow = _render(kind, "fr")
+    assert len(html5_reads) == 1
+    assert fast == slow
+
+
+def test_a_text_xml_forbids_falls_back_to_the_html5_parser() -> None:
+    snapshot = document_snapshot(lines=(("Fee\x0bwith a vertical tab", "1", "10.00", "standard"),))
+    text = _text(render_pdf(snapshot))
+
+    assert "Fee" in text
+    assert "with a vertical tab" in text
+    assert "INV-BE-2026-000001" in text
 
 
 def test_a_long_invoice_runs_over_pages_with_page_x_of_y() -> None:
