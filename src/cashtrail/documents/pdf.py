@@ -152,7 +152,14 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["iban"] = group_iban
     environment.filters["css_string"] = _css_string
+    environment.filters["nobr"] = _no_break
     return environment
+
+
+def _no_break(parts: tuple[str, ...]) -> str:
+    """``parts`` joined by spaces that never break: one text run instead of a ``white-space: nowrap`` span, whose
+    boxes cost as much to lay out and draw as a line of text."""
+    return "\u00a0".join(str(part).replace(" ", "\u00a0") for part in parts)
 
 
 def _css_string(text: str) -> Markup:
