@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from cashtrail.contracts.terms import Period
@@ -185,7 +185,7 @@ class SqlTonerRepository:
         index, and the exact agreements (or ship-tos) are kept here: a shard's agreements are one contiguous range.
         """
         t = tt.toner_shipments.c
-        where: ColumnElement[bool] = (t.agreement + "").between(wanted[0], wanted[-1])
+        where = (t.agreement + "").between(wanted[0], wanted[-1])
         if ship_tos:
             where = or_(where, t.ship_to.in_(sorted(ship_tos)))
         keep, tos = set(wanted), set(ship_tos)
