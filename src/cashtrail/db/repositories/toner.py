@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from cashtrail.contracts.terms import Period
@@ -153,44 +153,11 @@ class SqlTonerRepository:
         days: dict[object, date] = {}
         if agreements is None:
             return [_shipment_fast(r, days) for r in self._raw(base.order_by(t.id))]
-        wanted = sorted(set(agreements))
-        if wanted and self._one_pass(wanted):
-            return self._shipments_in_one_pass(base, wanted, ship_tos, days)
         found: dict[int, ShipmentLine] = {}
-        for chunk in chunks(wanted):
+        for chunk in chunks(sorted(set(agreements))):
             where = or_(t.agreement.in_(chunk), t.ship_to.in_(sorted(ship_tos))) if ship_tos else t.agreement.in_(chunk)
             found.update({r[0]: _shipment_fast(r, days) for r in self._raw(base.where(where))})
         return [found[k] for k in sorted(found)]
-
-    def _one_pass(self, wanted: Sequence[str]) -> bool:
-        """True on SQLite when ``wanted`` is a third or more of the agreements with lines (a shard of a parallel run).
-
-        SQLite reads each agreement's lines through the (agreement, ship date) index and then every line from the
-        table, which holds them in upload order, not by agreement: for half of the agreements that costs about twice
-        one pass over the whole table (2.5 to 3.1 s against 1.4 to 1.8 s of CPU for 650,000 of 1.3 million lines).
-        For a few agreements the index is far cheaper; counting the agreements through the index takes about 0.1 s.
-        """
-        if self.session.get_bind().dialect.name != "sqlite":
-            return False  # PostgreSQL's planner chooses between index and scan from its statistics
-        column = tt.toner_shipments.c.agreement
-        known = self.session.scalar(select(func.count(column.distinct())))
-        return len(wanted) * 3 >= (known or 0)
-
-    def _shipments_in_one_pass(
-        self, base: Any, wanted: Sequence[str], ship_tos: Sequence[str], days: dict[object, date]
-    ) -> list[ShipmentLine]:
-        """:meth:`shipments` of ``wanted`` (sorted) read in one pass over the table, in id order.
-
-        The range of agreement numbers is compared as the expression ``agreement || ''`` so SQLite does not use the
-        index, and the exact agreements (or ship-tos) are kept here: a shard's agreements are one contiguous range.
-        """
-        t = tt.toner_shipments.c
-        where = (t.agreement + "").between(wanted[0], wanted[-1])
-        if ship_tos:
-            where = or_(where, t.ship_to.in_(sorted(ship_tos)))
-        keep, tos = set(wanted), set(ship_tos)
-        rows = self._raw(base.where(where).order_by(t.id))
-        return [_shipment_fast(r, days) for r in rows if r[7] in keep or r[8] in tos]
 
     def _raw(self, query: Any) -> Any:
         """Rows as plain tuples, with dates left as the driver returns them (ISO text on SQLite): loading a year of
