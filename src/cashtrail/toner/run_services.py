@@ -143,11 +143,13 @@ def _run(uow: UnitOfWork, clock: Clock, actor: Actor, span: Period, agreements: 
                 done = _reconcile_one(clock, actor, inputs, shared, period, existing, summary)
                 if done is not None:
                     work.append(done)
+    # The findings to store are worked out before taking the write lock, which the other shards wait for.
+    prepared = _prepare(work, before)
     summary.seconds["calculate"] = round(time.perf_counter() - started - summary.seconds["load"], 2)
     with uow:
         uow.toner_board.claim()
         written = time.perf_counter()
-        _write(uow, clock, actor, work, before, summary)
+        _write(uow, clock, actor, prepared, summary)
         uow.commit()
     summary.seconds["write"] = round(time.perf_counter() - written, 2)
     return summary
@@ -161,34 +163,39 @@ class _Work:
     moved: tuple[BoardStatus, str] | None  # (status before the run, reason) when the run moved the card
 
 
+def _prepare(work: Sequence[_Work], before: Sequence[StoredFinding]) -> list[tuple[_Work, list[StoredFinding]]]:
+    """Each record's findings as they will be stored (accepted ones stay accepted, from the findings read before)."""
+    by_record: dict[int, list[StoredFinding]] = defaultdict(list)
+    for finding in before:
+        by_record[finding.reconciliation_id].append(finding)
+    # A new record has no findings before this run; its id is known once it is saved (in _write).
+    return [
+        (w, stored_findings(w.record.id or 0, w.findings, by_record.get(w.record.id, []) if w.record.id else []))
+        for w in work
+    ]
+
+
 def _write(
     uow: UnitOfWork,
     clock: Clock,
     actor: Actor,
-    work: Sequence[_Work],
-    before: Sequence[StoredFinding],
+    prepared: Sequence[tuple[_Work, list[StoredFinding]]],
     summary: RunSummary,
 ) -> None:
     """Store the records and findings; a record someone moved since the run read it is left alone."""
     now = {
         (r.agreement, r.period_start): r.status
-        for r in uow.toner_board.records(agreements=sorted({w.record.agreement for w in work}))
+        for r in uow.toner_board.records(agreements=sorted({w.record.agreement for w, _ in prepared}))
     }
     kept_work: list[_Work] = []
-    for w in work:
-        if now.get((w.record.agreement, w.record.period_start)) == w.read_status:
-            kept_work.append(w)
-        else:
-            summary.skipped.append(f"{w.record.key} (moved while the run was calculating)")
-    by_record: dict[int, list[StoredFinding]] = defaultdict(list)
-    for finding in before:
-        by_record[finding.reconciliation_id].append(finding)
     found: list[StoredFinding] = []
     stored: list[tuple[ReconciliationRecord, list[StoredFinding]]] = []
-    for w in kept_work:
+    for w, kept in prepared:
+        if now.get((w.record.agreement, w.record.period_start)) != w.read_status:
+            summary.skipped.append(f"{w.record.key} (moved while the run was calculating)")
+            continue
+        kept_work.append(w)
         record = w.record
-        # A new record has no findings before this run; its id is known once it is saved (below).
-        kept = stored_findings(record.id or 0, w.findings, by_record.get(record.id, []) if record.id else [])
         record.errors_open = sum(1 for f in kept if f.is_error and f.state == "open")
         record.warnings_open = sum(1 for f in kept if not f.is_error and f.state == "open")
         stored.append((record, kept))

@@ -1,0 +1,28 @@
+"""How parallel toner runs start their workers: forked when nothing else runs in the process, spawned otherwise."""
+
+from __future__ import annotations
+
+import threading
+from multiprocessing import get_all_start_methods
+
+import pytest
+
+from cashtrail.jobs.toner_run import _start_context
+
+
+@pytest.mark.skipif("fork" not in get_all_start_methods(), reason="the platform cannot fork")
+def test_workers_are_forked_when_no_other_thread_runs() -> None:
+    if threading.active_count() != 1:
+        pytest.skip("the test runner runs another thread")
+    assert _start_context().get_start_method() == "fork"
+
+
+def test_workers_are_spawned_while_another_thread_runs() -> None:
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert _start_context().get_start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
