@@ -52,7 +52,9 @@ def run(
     """Reconcile every agreement's toner periods inside PERIOD and put the results on the huddle board."""
     cashtrail = get_app()
     who = actor(cashtrail)
-    with handled(), Progress(console=err, transient=True) as progress:
+    # No refresh thread (a static line instead of a spinner): with no other thread running, run_parallel can fork
+    # its workers instead of spawning them, which saves each worker a second import of Cashtrail.
+    with handled(), Progress(console=err, transient=True, auto_refresh=False) as progress:
         progress.add_task(f"Reconciling {period}", total=None)
         if from_bill_runs:
             report_from_bill_runs(cashtrail.uow(), cashtrail.clock, who, period)

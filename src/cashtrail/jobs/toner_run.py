@@ -5,7 +5,7 @@ Each worker process wires its own application from the same settings and runs th
 agreement and period, so a shard run twice changes nothing the second time. On SQLite the shards read in parallel
 and their writes queue on the database lock (WAL, busy timeout); on PostgreSQL they run side by side.
 
-Workers are forked when the caller runs no other thread (the CLI's progress display runs one, the benchmark none):
+Workers are forked when the caller runs no other thread (the CLI's progress line and the benchmark run none):
 a forked worker starts with the modules already imported and the mappers configured, where a spawned one spends
 about two seconds of CPU importing them again. The parent's pooled connections are closed before the fork, so no
 database connection crosses it (SQLite and psycopg both forbid using one in a child); the parent reopens them when
