@@ -169,10 +169,7 @@ def _prepare(work: Sequence[_Work], before: Sequence[StoredFinding]) -> list[tup
     for finding in before:
         by_record[finding.reconciliation_id].append(finding)
     # A new record has no findings before this run; its id is known once it is saved (in _write).
-    return [
-        (w, stored_findings(w.record.id or 0, w.findings, by_record.get(w.record.id, []) if w.record.id else []))
-        for w in work
-    ]
+    return [(w, stored_findings(w.record.id or 0, w.findings, by_record.get(w.record.id or 0, []))) for w in work]
 
 
 def _write(
