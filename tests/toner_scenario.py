@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -53,13 +54,20 @@ def worked_example(app: App, *, shipments: list[ShipmentLine] | None = None) -> 
     """Customer C1 (BE), MPS-1 with two devices, part X (black, 10,000 pages, EUR 80), Q1 2026 data."""
     factories.payment_terms(app)
     factories.customer(app, number="C1", country="BE")
-    mps_contract(app)
     with app.uow() as uow:
         uow.toner.put_part(CartridgePart("X", TonerColour.BLACK, 10_000, Decimal(80), "EUR", date(2025, 1, 1)))
         uow.toner.put_mapping(ModelMapping("M1", "X"))
         uow.toner.put_mapping(ModelMapping("M2", "X"))
+        uow.commit()
+    same_agreement(app, AGREEMENT, shipments=shipments)
+
+
+def same_agreement(app: App, number: str, *, shipments: list[ShipmentLine] | None = None) -> None:
+    """Agreement ``number`` of customer C1 with worked example 1's devices, set-up, billing and shipments."""
+    mps_contract(app, number=number)
+    with app.uow() as uow:
         setup = ReconciliationSetup(
-            AGREEMENT,
+            number,
             date(2026, 1, 1),
             "EUR",
             tolerance_percent=Decimal(10),
@@ -68,13 +76,17 @@ def worked_example(app: App, *, shipments: list[ShipmentLine] | None = None) -> 
         uow.toner.put_setup(setup, "tina")
         uow.toner.put_billing(
             [
-                BillingLine(AGREEMENT, month_period(f"2026-0{m}"), 20_000, 0, 1, f"INV-{m}-{s}", s)
+                BillingLine(number, month_period(f"2026-0{m}"), 20_000, 0, 1, f"INV-{m}-{s}", s)
                 for m in (1, 2, 3)
                 for s in ("D1", "D2")
             ],
             "test",
         )
-        uow.toner.put_shipments(shipments if shipments is not None else example_shipments())
+        if shipments is None:
+            shipments = example_shipments()
+            if number != AGREEMENT:
+                shipments = [replace(line, agreement=number, upload_id=f"U-{number}") for line in shipments]
+        uow.toner.put_shipments(shipments)
         uow.commit()
 
 

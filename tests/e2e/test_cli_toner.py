@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from cashtrail.bootstrap import bootstrap
 from cashtrail.config import Settings
 from cashtrail.db.schema import upgrade
-from tests.toner_scenario import worked_example
+from tests.toner_scenario import same_agreement, worked_example
 
 pytestmark = pytest.mark.slow
 CASHTRAIL = str(Path(sys.executable).parent / "cashtrail")
@@ -61,3 +61,28 @@ def test_toner_reconciliation_from_the_command_line(tmp_path):
     assert trend.returncode == 0, trend.stderr
     assert json.loads(trend.stdout)[0]["coverage_black"] == "5.83"
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_run_over_several_agreements_uses_one_process_per_core_by_default(tmp_path):
+    db = tmp_path / "toner.db"
+    app = bootstrap(Settings(database_url=f"sqlite:///{db}", env="test"))
+    upgrade(app.engine)
+    worked_example(app)
+    same_agreement(app, "MPS-2")
+    app.engine.dispose()
+
+    default = _cli(db, "toner", "run", "--period", "2026-Q1", "--json")
+    assert default.returncode == 0, default.stderr
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    assert json.loads(default.stdout)["processes"] == min(cores, 2)  # two agreements: two shards at most
+    single = json.loads(_cli(db, "toner", "run", "--period", "2026-Q1", "--workers", "1", "--json").stdout)
+    parallel = json.loads(_cli(db, "toner", "run", "--period", "2026-Q1", "--workers", "2", "--json").stdout)
+    assert (single["processes"], parallel["processes"]) == (1, 2)
+    for summary in (single, parallel, json.loads(default.stdout)):
+        assert (summary["records"], summary["statuses"], summary["charges"]) == (
+            2,
+            {"calculated": 2},
+            {"EUR": "128.00"},
+        )
+    cards = json.loads(_cli(db, "toner", "board", "--period", "2026-Q1", "--json").stdout)
+    assert sorted((c["agreement"], c["total_charge"]) for c in cards) == [("MPS-1", "64.00"), ("MPS-2", "64.00")]

@@ -7,10 +7,11 @@ from pathlib import Path
 import typer
 from rich.progress import Progress
 
+from cashtrail.api.schemas.common import money_text
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
 from cashtrail.files.toner_trend import trend_html, trend_png
 from cashtrail.files.toner_xlsx import country_file
-from cashtrail.jobs.toner_run import run_parallel
+from cashtrail.jobs.toner_run import default_workers, run_parallel
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_record
 from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
@@ -32,7 +33,7 @@ def _card(r: ReconciliationRecord) -> dict[str, object]:
         "status": r.status.value,
         "owner": r.owner,
         "due_on": r.due_on,
-        "total_charge": r.total_charge,
+        "total_charge": None if r.total_charge is None else money_text(r.total_charge, r.currency),
         "currency": r.currency,
         "errors_open": r.errors_open,
         "warnings_open": r.warnings_open,
@@ -46,7 +47,9 @@ def run(
     from_bill_runs: bool = typer.Option(
         False, "--from-bill-runs", help="First rebuild the billing report from our own bill runs."
     ),
-    workers: int = typer.Option(1, min=1, max=16, help="Processes, each reconciling a shard of the agreements."),
+    workers: int = typer.Option(
+        0, min=0, max=16, help="Processes, each reconciling a shard of the agreements (0: one per core, at most 8)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Reconcile every agreement's toner periods inside PERIOD and put the results on the huddle board."""
@@ -59,8 +62,8 @@ def run(
         if from_bill_runs:
             report_from_bill_runs(cashtrail.uow(), cashtrail.clock, who, period)
         invoiced = mark_invoiced(cashtrail.uow(), cashtrail.clock, who)
-        if workers > 1 and not agreement:
-            summary = run_parallel(cashtrail, who, period, workers)
+        if not agreement:
+            summary = run_parallel(cashtrail, who, period, workers or default_workers())
         else:
             summary = run_reconciliation(cashtrail.uow(), cashtrail.clock, who, period, agreements=agreement or None)
     data = {**summary.as_dict(), "invoiced": invoiced}

@@ -14,6 +14,7 @@ it next needs one. With other threads running a fork could copy a lock one of th
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -35,11 +36,26 @@ def _run_shard(settings: Settings, actor: Actor, span: str, agreements: Sequence
         app.engine.dispose()
 
 
+#: Most worker processes a run starts by default (each holds its shard's rows; more cores than this rarely pay).
+MAX_DEFAULT_WORKERS = 8
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on, at most :data:`MAX_DEFAULT_WORKERS`."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_WORKERS))
+
+
 def run_parallel(app: App, actor: Actor, span: str, workers: int) -> RunSummary:
-    """Reconcile ``span`` with ``workers`` processes (one shard each) and merge their summaries."""
+    """Reconcile ``span`` with ``workers`` processes (one shard each) and merge their summaries.
+
+    A run with one worker, or whose agreements make a single shard, runs in this process.
+    """
     if workers <= 1:
         return run_reconciliation(app.uow(), app.clock, actor, span)
     parts = [p for p in shards(app.uow(), span, workers) if p]
+    if len(parts) <= 1:
+        return run_reconciliation(app.uow(), app.clock, actor, span)
     context = _start_context()
     if context.get_start_method() == "fork":
         app.engine.dispose()  # no pooled connection crosses the fork (module docstring)
@@ -57,7 +73,7 @@ def _start_context() -> BaseContext:
 
 def merge(results: Sequence[RunSummary], span: str) -> RunSummary:
     """One summary for several shards."""
-    merged = RunSummary(results[0].span if results else span)
+    merged = RunSummary(results[0].span if results else span, processes=max(1, len(results)))
     for part in results:
         merged.records += part.records
         merged.skipped += part.skipped

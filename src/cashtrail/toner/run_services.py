@@ -69,6 +69,8 @@ class RunSummary:
     skipped: list[str] = field(default_factory=list)
     #: Wall-clock seconds of the run's phases (load, calculate, write), for the benchmark and the logs.
     seconds: dict[str, float] = field(default_factory=dict)
+    #: Processes that reconciled a shard each (1: the run stayed in one process).
+    processes: int = 1
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -79,6 +81,7 @@ class RunSummary:
             "charges": self.charges,
             "skipped": self.skipped,
             "seconds": self.seconds,
+            "processes": self.processes,
         }
 
 

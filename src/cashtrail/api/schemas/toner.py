@@ -29,6 +29,7 @@ class RunOut(BaseModel):
     charges: dict[str, str]
     skipped: list[str]
     seconds: dict[str, float]
+    processes: int = 1
 
     @classmethod
     def of(cls, summary: RunSummary) -> RunOut:
