@@ -76,6 +76,15 @@ def move_record(
 
 
 def _check_outcome(uow: UnitOfWork, record: ReconciliationRecord, wanted: BoardStatus) -> None:
+    unpriced = [c["colour"] for c in record.result.get("colours", []) if c["charge"] is None]
+    if unpriced and wanted in (BoardStatus.APPROVED, BoardStatus.NO_CHARGE, BoardStatus.INVOICED):
+        raise InvalidState(
+            f"the excess of {record.key} in {', '.join(unpriced)} cannot be priced (no cartridge cost, or no price"
+            " per cartridge in the set-up); add the cost, move the card back to data pending and run it again",
+            code="toner.charge_unpriced",
+            agreement=record.agreement,
+            colours=unpriced,
+        )
     charge = record.total_charge or 0
     if wanted == BoardStatus.NO_CHARGE and charge > 0:
         raise InvalidState(

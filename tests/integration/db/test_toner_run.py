@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -109,6 +109,31 @@ def test_an_open_error_finding_blocks_approval_until_it_is_accepted_with_a_note(
     move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "approved", "go")
     record, _ = _record(app)
     assert record.status.value == "approved"
+
+
+def test_an_excess_that_cannot_be_priced_cannot_be_approved(
+    app: App, system: Actor
+) -> None:
+    from cashtrail.toner.model import CartridgePart, ModelMapping, TonerColour
+
+    lines = [replace(line, part_number="N") if line.shipment_id == "S1" else line for line in example_shipments()]
+    worked_example(app, shipments=lines)
+    with app.uow() as uow:  # part N's only cost starts after the period
+        uow.toner.put_part(CartridgePart("N", TonerColour.BLACK, 10_000, Decimal(80), "EUR", date(2027, 1, 1)))
+        uow.toner.put_mapping(ModelMapping("M1", "N"))
+        uow.commit()
+    run_reconciliation(app.uow(), app.clock, system, "2026-Q1")
+    record, findings = _record(app)
+    assert record.total_charge is None
+    assert [f.code for f in findings] == ["no_cartridge_cost"]
+    assert findings[0].id is not None
+    decide_finding(app.uow(), app.clock, system, findings[0].id, "accepted", "cost follows from purchasing")
+    move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "under_review", "looking at it")
+    with pytest.raises(InvalidState, match="cannot be priced") as refused:  # nor, so, closed without charge
+        move_record(app.uow(), app.clock, system, AGREEMENT, "2026-Q1", "approved", "close it without charge")
+    assert refused.value.code == "toner.charge_unpriced"
+    record, _ = _record(app)
+    assert record.status.value == "under_review"
 
 
 def test_cartridges_shipped_to_an_agreement_without_a_setup_get_a_card_in_findings_open(
