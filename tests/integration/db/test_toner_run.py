@@ -111,9 +111,7 @@ def test_an_open_error_finding_blocks_approval_until_it_is_accepted_with_a_note(
     assert record.status.value == "approved"
 
 
-def test_an_excess_that_cannot_be_priced_cannot_be_approved(
-    app: App, system: Actor
-) -> None:
+def test_an_excess_that_cannot_be_priced_cannot_be_approved(app: App, system: Actor) -> None:
     from cashtrail.toner.model import CartridgePart, ModelMapping, TonerColour
 
     lines = [replace(line, part_number="N") if line.shipment_id == "S1" else line for line in example_shipments()]
