@@ -270,3 +270,28 @@ def test_the_demo_runs_months_of_dunning_disputes_and_promises_and_its_metrics_m
     month_ends = (date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30))
     dso = [report(demo_app.uow(), Actor.system(), "dso", day)["values"]["EUR"] for day in month_ends]
     assert len(set(dso)) == 3  # the figures move with the months
+
+
+def test_the_toner_board_shows_the_seeded_errors_and_approved_excess_charges_wait_for_billing(demo_app):
+    with demo_app.uow() as uow:
+        records = uow.toner_board.records()
+        codes = {f.code for f in uow.toner_board.findings([r.id for r in records if r.id is not None])}
+        approved = [r for r in records if r.status.value == "approved" and (r.total_charge or 0) > 0]
+        queued = {r.key: uow.pending_charges.of_origin("toner", r.key) for r in approved}
+    seeded = {
+        "no_toner_contract",  # an agreement without a set-up
+        "setup_inconsistent",  # a set-up's coverage against its contract's
+        "asset_not_on_contract",  # a mistyped serial
+        "mapping_error",
+        "no_cartridge_cost",
+        "duplicate_shipment",  # an upload sent twice
+        "usage_without_shipments",  # a device whose shipments never reach the uploads
+        "cartridge_not_uploaded",  # a device whose shipments stop reaching them in May
+    }
+    assert seeded <= codes
+    statuses = {r.status.value for r in records}
+    assert {"calculated", "findings_open", "under_review", "approved", "no_charge", "closed"} <= statuses
+    assert approved, "no excess charge was approved"
+    for key, states in queued.items():
+        assert states, f"{key} approved without a pending charge"
+        assert all(s.status == "pending" for s in states), key

@@ -8,14 +8,16 @@ bill runs of the billing chapter, and cards move on the board with reasons, as t
 Seeded problems, so the findings list and the board have work: one agreement receives cartridges without a set-up,
 one set-up disagrees with its contract's coverage, a serial is mistyped, a cartridge not mapped to the device's
 model and one without a cost are shipped, a monthly upload is sent twice under new shipment numbers, one device's
-shipments never reach the upload, and a few agreements consume well above their allowance (excess charges).
+shipments never reach the upload, the cartridges of the device that receives the most stop reaching it in May, and
+a few agreements consume well above their allowance (excess charges, some approved and queued for the next bill
+run).
 Cartridge data are illustrative demo values, not vendor figures.
 """
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from datetime import date
 
@@ -94,7 +96,7 @@ def load_reference_data(app: App, rng: random.Random, ctx: DemoContext) -> None:
         pooling = "per_agreement" if contract.pooling == "pooled" else "per_device"
         black, cyan = _reference(contract)
         owner = "toner" if index % 4 else "supervisor"
-        spare = str(10_000 * len(contract.devices))  # one spare cartridge per device, as many contracts allow
+        spare = "10000"  # a fixed spare allowance: about one cartridge per agreement and period
         setups.append([contract.number, "2026-01-01", "EUR", str(allowance), rng.choice(["5", "10", "15"]), spare,
                        period, pooling, "15", black, cyan, owner])  # fmt: skip
     _import(app, "toner-setups", "demo-toner-setups.csv", header, setups)
@@ -132,6 +134,7 @@ def load_shipments(app: App, rng: random.Random, ctx: DemoContext) -> None:
                 continue  # its shipments never reach the upload: usage without shipments
             _device_shipments(rng, contract, device.serial, device.model, pages[(contract.number, device.serial)], rate,
                               lines)  # fmt: skip
+    _stop_uploads(lines)
     _seed_errors(rng, contracts, lines)
     header = ["shipment_id", "line", "shipped_on", "agreement", "serial", "part_number", "quantity", "status"]
     for month in MONTHS:
@@ -162,6 +165,16 @@ def _device_shipments(
                 day = f"{month}-{rng.randint(1, 28):02d}"
                 number = f"SH-{contract.number[-5:]}-{serial[-4:]}-{month[-2:]}-{len(lines[month]) + 1:04d}"
                 lines[month].append([number, "1", day, contract.number, serial, part, "1", "shipped"])
+
+
+def _stop_uploads(lines: dict[str, list[list[str]]]) -> None:
+    """From May on, the cartridges of the device that receives the most never reach the uploads (not uploaded)."""
+    later = MONTHS[4:]
+    received = Counter((row[3], row[4]) for month in later for row in lines[month])
+    if received:
+        [(busiest, _)] = received.most_common(1)
+        for month in later:
+            lines[month] = [row for row in lines[month] if (row[3], row[4]) != busiest]
 
 
 def _seed_errors(rng: random.Random, contracts: Sequence[Contract], lines: dict[str, list[list[str]]]) -> None:
