@@ -24,6 +24,7 @@ from cashtrail.api.routers import (
     collections,
     contracts,
     customers,
+    imports,
     invoicing,
     me,
     orders,
@@ -74,6 +75,7 @@ def create_api(app: App) -> FastAPI:
         rmas,
         toner,
         cashapp,
+        imports,
     ):
         api.include_router(module.router)
     _document_problems(api)

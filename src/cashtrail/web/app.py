@@ -26,6 +26,7 @@ from cashtrail.web.routes import (
     collections,
     customers,
     home,
+    imports,
     invoicing,
     order_actions,
     order_worklists,
@@ -42,6 +43,7 @@ SESSION_COOKIE = "cashtrail_session"
 SESSION_IDLE_SECONDS = 8 * 60 * 60  # the cookie is re-signed on every response, so this is an idle timeout
 PROTECTED_ROUTERS: tuple[APIRouter, ...] = (
     home.router,
+    imports.router,
     customers.router,
     billing.router,
     invoicing.router,

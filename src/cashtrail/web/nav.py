@@ -51,6 +51,7 @@ NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry("Cash", "/cash", Permission.CASH_APPLY, "Cash & AR"),
     NavEntry("Aging", "/ar/aging", Permission.AR_READ, "Cash & AR"),
     NavEntry("Collections", "/collections", Permission.AR_READ, "Cash & AR"),
+    NavEntry("Imports", "/imports", Permission.IMPORTS_RUN, "Imports"),
 )
 
 
