@@ -183,12 +183,15 @@ def _fits(part_number: str, model: str, data: ReconciliationData) -> bool:
 
 
 def check_duplicates(data: ReconciliationData) -> list[TonerFinding]:
-    """duplicate_shipment: the same shipment line twice, or the same content in two uploads (:func:`_content_key`)."""
+    """duplicate_shipment: the same shipment line twice, or the same content in two uploads."""
     by_id: dict[tuple[str, int], list[ShipmentLine]] = defaultdict(list)
     by_content: dict[tuple[object, ...], list[ShipmentLine]] = defaultdict(list)
     for line in data.agreement_shipments():
         by_id[(line.shipment_id, line.line)].append(line)
-        by_content[_content_key(line)].append(line)
+        # The same delivery: serial, part, quantity, date, status; without a serial, the destination as on the line.
+        serial = line.serial
+        where = ("", "") if serial is not None else (line.agreement, line.ship_to)
+        by_content[(serial, where, line.part_number, line.quantity, line.shipped_on, line.status)].append(line)
     found = []
     for (shipment_id, number), group in by_id.items():
         if len(group) > 1:
@@ -205,12 +208,6 @@ def check_duplicates(data: ReconciliationData) -> list[TonerFinding]:
                 TonerFinding(FindingCode.DUPLICATE_SHIPMENT, data.agreement, message, tuple(group), first.serial)
             )
     return found
-
-
-def _content_key(line: ShipmentLine) -> tuple[object, ...]:
-    """The same delivery: serial (without one, the destination as on the line), part, quantity, date, status."""
-    where = (line.serial, "", "") if line.serial is not None else (None, line.agreement, line.ship_to)
-    return (*where, line.part_number, line.quantity, line.shipped_on, line.status)
 
 
 def _resent(group: Sequence[ShipmentLine]) -> bool:
