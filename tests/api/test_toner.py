@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import load_workbook
 
 from cashtrail.toner.model import ShipmentLine
 from tests import factories
-from tests.toner_scenario import AGREEMENT, example_shipments, worked_example
+from tests.toner_scenario import AGREEMENT, example_shipments, same_agreement, worked_example
 
 
 def _headers(app, role: str = "toner_specialist") -> dict[str, str]:
@@ -88,6 +88,50 @@ def test_country_file_and_trend_exports(app, client):
         io.BytesIO(client.get("/v1/toner/exports/country?country=BE&period=2026-Q1", headers=headers).content)
     )
     assert workbook["Details"]["C2"].value == "black"
+    assert workbook.sheetnames == ["About", "Summary", "Details", "Findings", "Shipments", "Billing"]
     [point] = client.get("/v1/toner/trend", params={"by": "country", "value": "BE"}, headers=headers).json()["items"]
     assert (point["period"], point["shipped"], point["coverage_black"]) == ("2026-Q1", 140_000, "5.83")
     assert client.get("/v1/toner/trend.png?value=BE", headers=headers).content[:4] == b"\x89PNG"
+
+
+def _day(value: object) -> object:
+    """openpyxl reads a date cell back as a naive midnight; compared here as a date."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _rows(sheet) -> list[list[object]]:
+    return [[_day(cell.value) for cell in row] for row in sheet.iter_rows(min_row=2)]
+
+
+def test_the_country_file_lists_the_shipment_and_billing_rows_each_record_counted(app, client):
+    worked_example(app)
+    same_agreement(app, "MPS-2")
+    headers = _headers(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    content = client.get("/v1/toner/exports/country?country=BE&period=2026-Q1", headers=headers).content
+    workbook = load_workbook(io.BytesIO(content))
+    shipments, billing = workbook["Shipments"], workbook["Billing"]
+    assert [c.value for c in shipments[1]][:6] == ["Agreement", "Period", "Colour", "Upload", "Shipment", "Line"]
+    assert (shipments.freeze_panes, billing.freeze_panes) == ("A2", "A2")
+    expected_shipments = [
+        ["black", "S1", 1, date(2026, 1, 10), "D1", "X", 8, "shipped", 8],
+        ["black", "S2", 1, date(2026, 2, 10), "D2", "X", 7, "shipped", 7],
+        ["black", "S3", 1, date(2026, 3, 1), "D1", "X", 1, "returned", -1],
+        ["black", "S4", 1, date(2026, 3, 2), "D2", "X", 1, "defective_replacement", 0],
+    ]
+    upload = {"MPS-1": "U1", "MPS-2": "U-MPS-2"}
+    assert _rows(shipments) == [
+        [agreement, "2026-Q1", row[0], upload[agreement], *row[1:]]
+        for agreement in ("MPS-1", "MPS-2")
+        for row in expected_shipments
+    ]
+    assert shipments["G2"].is_date
+    assert _rows(billing) == [
+        [agreement, "2026-Q1", date(2026, m, 1), date(2026, m, last), serial, 20_000, 0, 1, f"INV-{m}-{serial}"]
+        for agreement in ("MPS-1", "MPS-2")
+        for m, last in ((1, 31), (2, 28), (3, 31))
+        for serial in ("D1", "D2")
+    ]
+    assert billing["C2"].is_date
+    details = _rows(workbook["Details"])
+    assert [(row[0], row[-2], row[-1]) for row in details] == [("MPS-1", 4, 6), ("MPS-2", 4, 6)]

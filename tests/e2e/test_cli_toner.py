@@ -54,7 +54,9 @@ def test_toner_reconciliation_from_the_command_line(tmp_path):
     assert moved.returncode == 0, moved.stderr
     export = _cli(db, "toner", "export", "--country", "BE", "--period", "2026-Q1", cwd=tmp_path)
     assert export.returncode == 0, export.stderr
-    summary = load_workbook(tmp_path / "toner-BE-2026-Q1.xlsx")["Summary"]
+    country = load_workbook(tmp_path / "toner-BE-2026-Q1.xlsx")
+    summary = country["Summary"]
+    assert (country["Shipments"].max_row, country["Billing"].max_row) == (1 + 4, 1 + 6)
     assert (summary["A2"].value, summary["E2"].value, summary["L2"].value) == ("MPS-1", "under_review", 64)
     png = tmp_path / "trend.png"
     trend = _cli(db, "toner", "trend", "--by", "agreement", "--value", "MPS-1", "--png", str(png), "--json")

@@ -73,7 +73,8 @@ def test_board_findings_and_country_exports_are_real_workbooks(app: App, supervi
     assert board.active is not None
     assert board.active["A2"].value == "MPS-1"
     country = load_workbook(io.BytesIO(supervisor.get("/toner/country.xlsx?country=BE&period=2026-Q1").content))
-    assert country.sheetnames == ["About", "Summary", "Details", "Findings"]
+    assert country.sheetnames == ["About", "Summary", "Details", "Findings", "Shipments", "Billing"]
+    assert (country["Shipments"].max_row, country["Billing"].max_row) == (1 + 4, 1 + 6)  # header + traced rows
     assert country["Summary"]["L2"].value == 64
     assert supervisor.get("/toner/findings.xlsx").status_code == 200
 

@@ -14,8 +14,9 @@ from cashtrail.files.toner_xlsx import country_file
 from cashtrail.jobs.toner_run import default_workers, run_parallel
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_record
+from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
-from cashtrail.toner.records import ReconciliationRecord, StoredFinding
+from cashtrail.toner.records import ReconciliationRecord
 from cashtrail.toner.run_services import run_reconciliation
 
 toner_app = typer.Typer(help="MPS toner reconciliation (TREC).", no_args_is_help=True)
@@ -170,18 +171,14 @@ def export(
     period: str = typer.Option(..., help="Span, e.g. 2026-Q1."),
     output: Path = typer.Option(None, "--out", help="File to write; default toner-COUNTRY-PERIOD.xlsx."),
 ) -> None:
-    """The country file: summary, details and findings sheets in one XLSX."""
+    """The country file: summary, details, findings, shipment and billing rows sheets in one XLSX."""
     cashtrail = get_app()
     who = actor(cashtrail)
     with handled():
-        records = board(cashtrail.uow(), who, BoardFilter(period=period, country=country.upper()))
-        found = findings_list(cashtrail.uow(), who, period=period, state="")
-    by_record: dict[int, list[StoredFinding]] = {}
-    for record, finding in found:
-        by_record.setdefault(record.id or 0, []).append(finding)
+        data = country_data(cashtrail.uow(), who, country, period)
     target = output or Path(f"toner-{country.upper()}-{period}.xlsx")
-    target.write_bytes(country_file(country.upper(), period, records, by_record, made_on=cashtrail.clock.now().date()))
-    out.print(f"wrote {target} ({len(records)} agreements)")
+    target.write_bytes(country_file(country.upper(), period, data, made_on=cashtrail.clock.now().date()))
+    out.print(f"wrote {target} ({len(data.records)} agreements)")
 
 
 @toner_app.command("trend")

@@ -2,14 +2,16 @@
 
 Sheets: ``Summary`` (one row per agreement: status, owner, due date, totals, charge, open findings), ``Details``
 (one row per agreement and colour: billed pages, expected and shipped capacity, tolerance, excess, cost per yield
-page, cartridge equivalents, effective coverage, charge) and ``Findings`` (every finding with its rows and fix).
-Numbers are numeric cells written from their exact decimal text, never through float on our side.
+page, cartridge equivalents, effective coverage, charge), ``Findings`` (every finding with its rows and fix), and
+the rows behind the figures so they can be checked: ``Shipments`` (one row per shipment line each record counted,
+per colour) and ``Billing`` (one row per billing line of each record).
+Numbers are numeric cells written from their exact decimal text, never through float on our side; dates are dates.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,7 +19,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cashtrail.toner.records import ReconciliationRecord, StoredFinding
+from cashtrail.toner.country_data import CountryData
+from cashtrail.toner.records import ReconciliationRecord
 
 SUMMARY = [
     "Agreement", "Customer", "Country", "Period", "Status", "Owner", "Due on", "Billed pages (black)",
@@ -30,6 +33,14 @@ DETAILS = [
     "Shipment rows", "Billing rows",
 ]  # fmt: skip
 FINDINGS = ["Agreement", "Period", "Code", "Severity", "State", "Serial", "Message", "Rows", "Suggested fix", "Note"]
+SHIPMENTS = [
+    "Agreement", "Period", "Colour", "Upload", "Shipment", "Line", "Shipped on", "Serial", "Part number",
+    "Quantity", "Status", "Signed quantity",
+]  # fmt: skip
+BILLING = [
+    "Agreement", "Period", "Period start", "Period end", "Serial", "Mono pages", "Colour pages", "Billed assets",
+    "Invoice",
+]  # fmt: skip
 
 
 def _num(value: object) -> object:
@@ -62,15 +73,30 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: Sequence[Seq
         sheet.column_dimensions[letter].width = min(60, max(10, *(len(str(c.value or "")) + 2 for c in column)))
 
 
-def country_file(
-    country: str,
-    period: str,
-    records: Sequence[ReconciliationRecord],
-    findings: Mapping[int, Sequence[StoredFinding]],
-    *,
-    made_on: date,
-) -> bytes:
+def _shipment_rows(data: CountryData) -> Iterator[list[Any]]:
+    """Per record and colour, the shipment lines it counted (by row id, as the calculation kept them)."""
+    for r in data.records:
+        for c in r.result.get("colours", []):
+            for row_id in c.get("shipment_ids", []):
+                s = data.shipments.get(row_id)
+                if s is not None:
+                    yield [r.agreement, r.period_label, c["colour"], s.upload_id, s.shipment_id, s.line, s.shipped_on,
+                           s.serial or "", s.part_number, s.quantity, s.status.value, s.signed_quantity]  # fmt: skip
+
+
+def _billing_rows(data: CountryData) -> Iterator[list[Any]]:
+    """Per record, the billing lines its colours drew on."""
+    for r in data.records:
+        for row_id in r.result.get("billing_ids", []):
+            b = data.billing.get(row_id)
+            if b is not None:
+                yield [r.agreement, r.period_label, b.period.start, b.period.end, b.serial or "", b.mono_pages,
+                       b.colour_pages, b.billed_asset_count, b.invoice_number]  # fmt: skip
+
+
+def country_file(country: str, period: str, data: CountryData, *, made_on: date) -> bytes:
     """The workbook bytes for ``country`` and ``period``."""
+    records, findings = data.records, data.findings
     workbook = Workbook()
     info = workbook.active
     assert info is not None
@@ -105,6 +131,8 @@ def country_file(
     _sheet(workbook, "Summary", SUMMARY, summary)
     _sheet(workbook, "Details", DETAILS, details)
     _sheet(workbook, "Findings", FINDINGS, found)
+    _sheet(workbook, "Shipments", SHIPMENTS, list(_shipment_rows(data)))
+    _sheet(workbook, "Billing", BILLING, list(_billing_rows(data)))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

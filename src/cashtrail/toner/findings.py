@@ -124,12 +124,11 @@ def shipments_without_setup(lines: Sequence[ShipmentLine], setups: Sequence[Reco
     for line in lines:
         valid = [s for s in setups if s.serves(line) and s.is_valid_on(line.shipped_on) and s.toner_included]
         if not valid:
-            where = line.agreement or f"ship-to {line.ship_to}"
             found.append(
                 TonerFinding(
                     FindingCode.NO_TONER_CONTRACT,
                     line.agreement,
-                    f"{_ref(line)} went to {where}, which has no toner set-up valid on {line.shipped_on}",
+                    f"{_ref(line)} went to {_destination(line)}, which has no toner set-up valid on {line.shipped_on}",
                     (line,),
                     line.serial,
                 )
@@ -184,27 +183,49 @@ def _fits(part_number: str, model: str, data: ReconciliationData) -> bool:
 
 
 def check_duplicates(data: ReconciliationData) -> list[TonerFinding]:
-    """duplicate_shipment: same shipment id and line twice, or same serial, part, quantity and date twice."""
-    lines = data.agreement_shipments()
+    """duplicate_shipment: the same shipment line twice, or the same content in two uploads."""
     by_id: dict[tuple[str, int], list[ShipmentLine]] = defaultdict(list)
-    by_content: dict[tuple[str, str, int, object, str], list[ShipmentLine]] = defaultdict(list)
-    for line in lines:
+    by_content: dict[tuple[object, ...], list[ShipmentLine]] = defaultdict(list)
+    for line in data.agreement_shipments():
         by_id[(line.shipment_id, line.line)].append(line)
-        if line.serial is not None:
-            by_content[(line.serial, line.part_number, line.quantity, line.shipped_on, line.status)].append(line)
+        # The same delivery: serial, part, quantity, date, status; without a serial, the destination as on the line.
+        serial = line.serial
+        where = ("", "") if serial is not None else (line.agreement, line.ship_to)
+        by_content[(serial, where, line.part_number, line.quantity, line.shipped_on, line.status)].append(line)
     found = []
     for (shipment_id, number), group in by_id.items():
         if len(group) > 1:
             message = f"shipment {shipment_id} line {number} appears {len(group)} times"
             found.append(TonerFinding(FindingCode.DUPLICATE_SHIPMENT, data.agreement, message, tuple(group)))
-    for key, group in by_content.items():
-        if len(group) < 2:
-            continue
-        ids = {(line.shipment_id, line.line) for line in group}
-        if len({line.upload_id for line in group}) > 1 and len(ids) > 1:
-            message = f"serial {key[0]}, part {key[1]}, quantity {key[2]} on {key[3]} came in two uploads"
-            found.append(TonerFinding(FindingCode.DUPLICATE_SHIPMENT, data.agreement, message, tuple(group), key[0]))
+    for group in by_content.values():
+        if len(group) > 1 and _resent(group):
+            first = group[0]
+            what = f"serial {first.serial}" if first.serial is not None else f"no serial, to {_destination(first)}"
+            message = (
+                f"{what}, part {first.part_number}, quantity {first.quantity} on {first.shipped_on} came in two uploads"
+            )
+            found.append(
+                TonerFinding(FindingCode.DUPLICATE_SHIPMENT, data.agreement, message, tuple(group), first.serial)
+            )
     return found
+
+
+def _resent(group: Sequence[ShipmentLine]) -> bool:
+    """Lines of equal content are a duplicate when they span uploads under different shipment lines.
+
+    Identical lines in one upload are plausible separate deliveries. When every upload of the group holds every
+    one of its shipment lines, the uploads are plain copies of each other: the same-line rule reports them already.
+    """
+    uploads_of: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for line in group:
+        uploads_of[(line.shipment_id, line.line)].add(line.upload_id)
+    uploads = {line.upload_id for line in group}
+    copies_only = all(len(held) == len(uploads) for held in uploads_of.values())
+    return len(uploads) > 1 and len(uploads_of) > 1 and not copies_only
+
+
+def _destination(line: ShipmentLine) -> str:
+    return line.agreement or f"ship-to {line.ship_to}"
 
 
 def check_setup_consistent(data: ReconciliationData) -> list[TonerFinding]:

@@ -184,6 +184,46 @@ def test_two_identical_lines_in_one_upload_are_not_a_duplicate() -> None:
     assert found(clean(shipments=[*SHIPMENTS, second]), F.DUPLICATE_SHIPMENT) == []
 
 
+NO_SERIAL = ship("SH5", "K1", 1, on=date(2026, 2, 3), ship_to="SITE-1")
+
+
+def test_a_line_without_serial_resent_in_another_upload_under_a_new_number_is_a_duplicate() -> None:
+    resent = replace(NO_SERIAL, shipment_id="SH8", line=4, upload_id="U2")
+    hits = found(clean(shipments=[*SHIPMENTS, NO_SERIAL, resent]), F.DUPLICATE_SHIPMENT)
+    assert [set(h.rows) for h in hits] == [{NO_SERIAL, resent}]
+    assert hits[0].severity == Severity.ERROR
+    assert hits[0].suggested_fix == "delete the duplicate line from the later upload"
+    assert hits[0].serial is None
+    assert hits[0].message == "no serial, to MPS-1, part K1, quantity 1 on 2026-02-03 came in two uploads"
+
+
+def test_two_identical_lines_without_serial_in_one_upload_are_not_a_duplicate() -> None:
+    second = replace(NO_SERIAL, shipment_id="SH8")
+    assert found(clean(shipments=[*SHIPMENTS, NO_SERIAL, second]), F.DUPLICATE_SHIPMENT) == []
+
+
+def test_lines_without_serial_in_two_uploads_differing_in_date_quantity_or_destination_are_not_duplicates() -> None:
+    others = [
+        replace(NO_SERIAL, shipment_id="SH8", upload_id="U2", shipped_on=date(2026, 2, 4)),
+        replace(NO_SERIAL, shipment_id="SH9", upload_id="U3", quantity=2),
+        replace(NO_SERIAL, shipment_id="SH10", upload_id="U4", ship_to="SITE-2"),
+    ]
+    assert found(clean(shipments=[*SHIPMENTS, NO_SERIAL, *others]), F.DUPLICATE_SHIPMENT) == []
+
+
+def test_a_line_without_serial_uploaded_twice_under_its_own_number_is_reported_once() -> None:
+    again = replace(NO_SERIAL, upload_id="U2")
+    hits = found(clean(shipments=[*SHIPMENTS, NO_SERIAL, again]), F.DUPLICATE_SHIPMENT)
+    assert [(h.message, set(h.rows)) for h in hits] == [("shipment SH5 line 1 appears 2 times", {NO_SERIAL, again})]
+
+
+def test_an_upload_copied_whole_is_reported_per_line_only_even_with_identical_lines_in_it() -> None:
+    twin = replace(NO_SERIAL, line=2)
+    copies = [replace(NO_SERIAL, upload_id="U2"), replace(twin, upload_id="U2")]
+    hits = found(clean(shipments=[*SHIPMENTS, NO_SERIAL, twin, *copies]), F.DUPLICATE_SHIPMENT)
+    assert [h.message for h in hits] == ["shipment SH5 line 1 appears 2 times", "shipment SH5 line 2 appears 2 times"]
+
+
 def test_a_setup_allowance_other_than_the_contracts_is_inconsistent() -> None:
     hits = found(clean(contract=terms(allowance_percent=Decimal(6))), F.SETUP_INCONSISTENT)
     assert len(hits) == 1

@@ -27,8 +27,8 @@ from cashtrail.files.toner_trend import trend_png
 from cashtrail.files.toner_xlsx import country_file
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, move_record
+from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, detail, findings_list, trend
-from cashtrail.toner.records import StoredFinding
 from cashtrail.toner.run_services import run_reconciliation
 
 router = APIRouter(prefix="/v1/toner", tags=["toner"], responses=COMMON_PROBLEMS)
@@ -104,12 +104,9 @@ def decide(
 def country_export(
     app: CashtrailApp, actor: CurrentActor, country: Annotated[str, Query(min_length=2, max_length=2)], period: Filter
 ) -> Response:
-    """Summary, details and findings sheets of one country and period."""
-    records = board(app.uow(), actor, BoardFilter(period=period, country=country.upper()))
-    by_record: dict[int, list[StoredFinding]] = {}
-    for record, finding in findings_list(app.uow(), actor, period=period, state=""):
-        by_record.setdefault(record.id or 0, []).append(finding)
-    body = country_file(country.upper(), period, records, by_record, made_on=app.clock.now().date())
+    """Summary, details, findings, shipment and billing rows sheets of one country and period."""
+    data = country_data(app.uow(), actor, country, period)
+    body = country_file(country.upper(), period, data, made_on=app.clock.now().date())
     name = f"toner-{country.upper()}-{period}.xlsx"
     return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

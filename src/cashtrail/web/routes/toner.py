@@ -14,6 +14,7 @@ from cashtrail.files.toner_trend import trend_html, trend_png
 from cashtrail.files.toner_xlsx import country_file
 from cashtrail.toner.board import TRANSITIONS, BoardStatus
 from cashtrail.toner.board_services import decide_finding, move_record
+from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, by_status, detail, findings_list, trend
 from cashtrail.toner.records import ReconciliationRecord, StoredFinding
 from cashtrail.web.export import XLSX_MEDIA_TYPE, Column, xlsx_response
@@ -130,13 +131,10 @@ def decide(
 def country_export(
     request: Request, user: CurrentUser, country: Annotated[str, Query(min_length=2, max_length=2)], period: Text
 ) -> Response:
-    """The country file of ``country`` and ``period`` (summary, details, findings)."""
+    """The country file of ``country`` and ``period`` (summary, details, findings, shipment and billing rows)."""
     app = cashtrail_app(request)
-    records = board(app.uow(), user.actor, BoardFilter(period=period, country=country.upper()))
-    by_record: dict[int, list[StoredFinding]] = {}
-    for record, finding in findings_list(app.uow(), user.actor, period=period, state=""):
-        by_record.setdefault(record.id or 0, []).append(finding)
-    body = country_file(country.upper(), period, records, by_record, made_on=_today(request))
+    data = country_data(app.uow(), user.actor, country, period)
+    body = country_file(country.upper(), period, data, made_on=_today(request))
     name = f"toner-{country.upper()}-{period}.xlsx"
     return Response(body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
