@@ -90,4 +90,27 @@ def test_country_file_and_trend_exports(app, client):
     assert workbook["Details"]["C2"].value == "black"
     [point] = client.get("/v1/toner/trend", params={"by": "country", "value": "BE"}, headers=headers).json()["items"]
     assert (point["period"], point["shipped"], point["coverage_black"]) == ("2026-Q1", 140_000, "5.83")
+    assert (point["expected"], point["excess"], point["charge"], point["currency"]) == (
+        "120000",
+        "8000",
+        "64.00",
+        "EUR",
+    )
     assert client.get("/v1/toner/trend.png?value=BE", headers=headers).content[:4] == b"\x89PNG"
+
+
+def test_a_trend_by_an_unknown_dimension_is_a_422_problem_naming_the_allowed_values(app, client):
+    worked_example(app)
+    headers = _headers(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    for url in ("/v1/toner/trend", "/v1/toner/trend.png"):
+        refused = client.get(url, params={"by": "countyr", "value": "BE"}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        problem = refused.json()
+        assert (problem["code"], problem["by"], problem["allowed"]) == (
+            "toner.bad_trend_dimension",
+            "countyr",
+            ["country", "agreement"],
+        )
+        assert "country, agreement" in problem["detail"]
