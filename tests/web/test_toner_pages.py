@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from cashtrail.bootstrap import App
 from cashtrail.identity.model import Actor
+from cashtrail.toner.board_services import move_record
 from cashtrail.toner.run_services import run_reconciliation
 from tests.toner_scenario import worked_example
 from tests.web.support import csrf_from
@@ -87,3 +88,13 @@ def test_the_trend_page_and_its_png_and_html_exports(app: App, supervisor: TestC
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     html = supervisor.get("/toner/trend.html", params={"by": "agreement", "value": "MPS-1"})
     assert "data:image/png;base64," in html.text
+
+
+def test_a_toner_charge_in_the_bill_run_preview_links_to_its_reconciliation(app: App, supervisor: TestClient) -> None:
+    _ready(app)
+    for target in ("under_review", "approved"):
+        move_record(app.uow(), app.clock, Actor.system(), "MPS-1", "2026-Q1", target, "figures checked")
+    page = supervisor.get("/billing/preview", params={"period": "2026-04"})
+    assert page.status_code == 200
+    assert 'toner_reconciliation: <a href="/toner/MPS-1/2026-Q1">MPS-1@2026-Q1</a>' in page.text
+    assert supervisor.get("/toner/MPS-1/2026-Q1").status_code == 200  # the link leads to the reconciliation
