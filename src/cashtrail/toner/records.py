@@ -22,7 +22,7 @@ from typing import Any
 
 from cashtrail.billing.charges import Charge, ChargeKind
 from cashtrail.contracts.terms import Period
-from cashtrail.money import Money
+from cashtrail.money import Money, minor_units
 from cashtrail.toner.board import BoardStatus
 from cashtrail.toner.calculation import ColourResult, Reconciliation
 from cashtrail.toner.findings import TonerFinding
@@ -242,9 +242,19 @@ def _formula(record: ReconciliationRecord, colour: dict[str, Any], pages: Decima
     if setup.get("pricing") == ExcessPricing.PER_CARTRIDGE:  # a selling price already: no markup
         return (
             f"{colour['excess_cartridges']} cartridge equivalents × price per cartridge"
-            f" {setup['price_per_cartridge']} {setup['currency']}, rounded half-up once"
+            f" {_price_text(Decimal(setup['price_per_cartridge']), setup['currency'])} {setup['currency']},"
+            " rounded half-up once"
         )
     return (
         f"{pages} excess yield pages × cost per yield page {colour['cost_per_yield_page']}"
         f" (+ markup {setup['markup_percent']} %), rounded half-up once"
     )
+
+
+def _price_text(price: Decimal, currency: str) -> str:
+    """A stored price (scale 6) with the currency's minor units and no trailing zeros beyond: ``95.00``, ``95.125``."""
+    minor = minor_units(currency)
+    exponent = price.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > minor:
+        return format(price.normalize(), "f")
+    return format(price.quantize(Decimal(1).scaleb(-minor)), "f")

@@ -123,12 +123,17 @@ def test_an_approved_excess_becomes_one_billing_charge_per_colour_keyed_to_be_bi
             "8000.0 excess yield pages × cost per yield page 0.008 (+ markup 12.5 %), rounded half-up once",
         ),
         (
-            {"pricing": ExcessPricing.PER_CARTRIDGE, "price_per_cartridge": Decimal("95.00")},
+            {"pricing": ExcessPricing.PER_CARTRIDGE, "price_per_cartridge": Decimal("95.000000")},  # stored scale
             "76.00",
             "0.80 cartridge equivalents × price per cartridge 95.00 EUR, rounded half-up once",
         ),
+        (
+            {"pricing": ExcessPricing.PER_CARTRIDGE, "price_per_cartridge": Decimal("95.125000")},
+            "76.10",
+            "0.80 cartridge equivalents × price per cartridge 95.125 EUR, rounded half-up once",
+        ),
     ],
-    ids=["cost_plus", "per_cartridge"],
+    ids=["cost_plus", "per_cartridge", "per_cartridge_fine_price"],
 )
 def test_the_charge_explanation_follows_the_set_ups_pricing(pricing, amount, formula) -> None:
     result = reconcile(
