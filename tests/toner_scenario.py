@@ -16,6 +16,7 @@ from cashtrail.toner.model import (
     BillingLine,
     CartridgePart,
     ModelMapping,
+    ReconciliationPeriod,
     ReconciliationSetup,
     ShipmentLine,
     ShipmentStatus,
@@ -62,7 +63,13 @@ def worked_example(app: App, *, shipments: list[ShipmentLine] | None = None) -> 
     same_agreement(app, AGREEMENT, shipments=shipments)
 
 
-def same_agreement(app: App, number: str, *, shipments: list[ShipmentLine] | None = None) -> None:
+def same_agreement(
+    app: App,
+    number: str,
+    *,
+    shipments: list[ShipmentLine] | None = None,
+    period: ReconciliationPeriod = ReconciliationPeriod.QUARTERLY,
+) -> None:
     """Agreement ``number`` of customer C1 with worked example 1's devices, set-up, billing and shipments."""
     mps_contract(app, number=number)
     with app.uow() as uow:
@@ -71,6 +78,7 @@ def same_agreement(app: App, number: str, *, shipments: list[ShipmentLine] | Non
             date(2026, 1, 1),
             "EUR",
             tolerance_percent=Decimal(10),
+            period=period,
             reference_parts={TonerColour.BLACK: "X"},
         )
         uow.toner.put_setup(setup, "tina")

@@ -91,6 +91,12 @@ def test_country_file_and_trend_exports(app, client):
     assert workbook.sheetnames == ["About", "Summary", "Details", "Findings", "Shipments", "Billing"]
     [point] = client.get("/v1/toner/trend", params={"by": "country", "value": "BE"}, headers=headers).json()["items"]
     assert (point["period"], point["shipped"], point["coverage_black"]) == ("2026-Q1", 140_000, "5.83")
+    assert (point["expected"], point["excess"], point["charge"], point["currency"]) == (
+        "120000",
+        "8000",
+        "64.00",
+        "EUR",
+    )
     assert client.get("/v1/toner/trend.png?value=BE", headers=headers).content[:4] == b"\x89PNG"
 
 
@@ -135,3 +141,20 @@ def test_the_country_file_lists_the_shipment_and_billing_rows_each_record_counte
     assert billing["C2"].is_date
     details = _rows(workbook["Details"])
     assert [(row[0], row[-2], row[-1]) for row in details] == [("MPS-1", 4, 6), ("MPS-2", 4, 6)]
+
+
+def test_a_trend_by_an_unknown_dimension_is_a_422_problem_naming_the_allowed_values(app, client):
+    worked_example(app)
+    headers = _headers(app)
+    client.post("/v1/toner/runs", json={"period": "2026-Q1"}, headers=headers)
+    for url in ("/v1/toner/trend", "/v1/toner/trend.png"):
+        refused = client.get(url, params={"by": "countyr", "value": "BE"}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        problem = refused.json()
+        assert (problem["code"], problem["by"], problem["allowed"]) == (
+            "toner.bad_trend_dimension",
+            "countyr",
+            ["country", "agreement"],
+        )
+        assert "country, agreement" in problem["detail"]

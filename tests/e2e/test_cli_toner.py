@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from cashtrail.bootstrap import bootstrap
 from cashtrail.config import Settings
 from cashtrail.db.schema import upgrade
+from cashtrail.toner.model import ReconciliationPeriod
 from tests.toner_scenario import same_agreement, worked_example
 
 pytestmark = pytest.mark.slow
@@ -88,3 +89,30 @@ def test_a_run_over_several_agreements_uses_one_process_per_core_by_default(tmp_
         )
     cards = json.loads(_cli(db, "toner", "board", "--period", "2026-Q1", "--json").stdout)
     assert sorted((c["agreement"], c["total_charge"]) for c in cards) == [("MPS-1", "64.00"), ("MPS-2", "64.00")]
+
+
+def test_the_trend_shows_each_period_apart_in_minor_units_and_refuses_an_unknown_dimension(tmp_path):
+    db = tmp_path / "toner.db"
+    app = bootstrap(Settings(database_url=f"sqlite:///{db}", env="test"))
+    upgrade(app.engine)
+    worked_example(app)
+    same_agreement(app, "MPS-H", period=ReconciliationPeriod.HALF_YEARLY)
+    app.engine.dispose()
+    assert _cli(db, "toner", "run", "--period", "2026-H1", "--workers", "1").returncode == 0
+
+    trend = _cli(db, "toner", "trend", "--by", "country", "--value", "BE", "--json")
+    assert trend.returncode == 0, trend.stderr
+    points = json.loads(trend.stdout)
+    assert [(p["period"], p["expected"], p["excess"], p["charge"], p["currency"]) for p in points] == [
+        ("2026-Q1", "120000", "8000", "64.00", "EUR"),
+        ("2026-H1", "120000", "8000", "64.00", "EUR"),
+    ]
+    png = tmp_path / "refused.png"
+    refused = _cli(db, "toner", "trend", "--by", "countyr", "--value", "BE", "--png", str(png), "--json")
+    assert refused.returncode != 0
+    assert refused.stdout == ""
+    message = " ".join(refused.stderr.split())
+    assert "toner.bad_trend_dimension" in message
+    assert "'countyr'" in message
+    assert "country, agreement" in message
+    assert not png.exists()

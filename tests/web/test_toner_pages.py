@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import json
+from decimal import Decimal
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from cashtrail.bootstrap import App
 from cashtrail.identity.model import Actor
+from cashtrail.toner.board_services import move_record
+from cashtrail.toner.model import ReconciliationPeriod
 from cashtrail.toner.run_services import run_reconciliation
-from tests.toner_scenario import worked_example
+from tests.toner_scenario import same_agreement, worked_example
 from tests.web.support import csrf_from
 
 
@@ -88,3 +92,28 @@ def test_the_trend_page_and_its_png_and_html_exports(app: App, supervisor: TestC
     assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
     html = supervisor.get("/toner/trend.html", params={"by": "agreement", "value": "MPS-1"})
     assert "data:image/png;base64," in html.text
+
+
+def test_a_toner_charge_in_the_bill_run_preview_links_to_its_reconciliation(app: App, supervisor: TestClient) -> None:
+    _ready(app)
+    for target in ("under_review", "approved"):
+        move_record(app.uow(), app.clock, Actor.system(), "MPS-1", "2026-Q1", target, "figures checked")
+    page = supervisor.get("/billing/preview", params={"period": "2026-04"})
+    assert page.status_code == 200
+    assert 'toner_reconciliation: <a href="/toner/MPS-1/2026-Q1">MPS-1@2026-Q1</a>' in page.text
+    assert supervisor.get("/toner/MPS-1/2026-Q1").status_code == 200  # the link leads to the reconciliation
+
+
+def test_the_trend_page_and_html_export_label_a_quarter_and_a_half_year_apart(app: App, supervisor: TestClient) -> None:
+    worked_example(app)
+    same_agreement(app, "MPS-H", period=ReconciliationPeriod.HALF_YEARLY)
+    run_reconciliation(app.uow(), app.clock, Actor.system(), "2026-H1")
+    page = supervisor.get("/toner/trend", params={"by": "country", "value": "BE"})
+    chart = json.loads(page.text.split('id="trend-data">')[1].split("</script>")[0])
+    assert chart["labels"] == ["2026-Q1", "2026-H1"]
+    assert [Decimal(x) for x in chart["expected"]] == [120_000, 120_000]  # each alone, not the two added up
+    html = supervisor.get("/toner/trend.html", params={"by": "country", "value": "BE"}).text
+    assert html.index("<td>2026-Q1</td>") < html.index("<td>2026-H1</td>")
+    refused = supervisor.get("/toner/trend", params={"by": "countyr", "value": "BE"})
+    assert refused.status_code == 422
+    assert "country, agreement" in refused.text

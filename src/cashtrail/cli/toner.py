@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.progress import Progress
 
-from cashtrail.api.schemas.common import money_text
+from cashtrail.api.schemas.common import money_text, pages_text
 from cashtrail.cli.context import actor, emit, err, get_app, handled, out, table
 from cashtrail.files.toner_trend import trend_html, trend_png
 from cashtrail.files.toner_xlsx import country_file
@@ -189,7 +189,11 @@ def trend_export(
     html: Path = typer.Option(None, help="Write a standalone HTML page here."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Expected vs shipped, excess, charge and coverage over periods; optional PNG and HTML files."""
+    """Expected vs shipped, excess, charge and coverage over periods; optional PNG and HTML files.
+
+    One row per period (a quarter and a half-year are separate rows). Yield pages are rounded half-up to two
+    decimals without trailing zeros; the charge has the currency's minor units.
+    """
     cashtrail = get_app()
     with handled():
         points = trend(cashtrail.uow(), actor(cashtrail), by=by, value=value)
@@ -202,13 +206,14 @@ def trend_export(
         {
             "period": p.period,
             "group": p.group,
-            "expected": p.expected,
+            "expected": pages_text(p.expected),
             "shipped": p.shipped,
-            "excess": p.excess,
-            "charge": p.charge,
+            "excess": pages_text(p.excess),
+            "charge": money_text(p.charge, p.currency),
+            "currency": p.currency,
             "coverage_black": p.coverage_black,
         }
         for p in points
     ]
-    columns = ["period", "group", "expected", "shipped", "excess", "charge", "coverage_black"]
+    columns = ["period", "group", "expected", "shipped", "excess", "charge", "currency", "coverage_black"]
     emit(data, as_json=as_json, render=lambda d: table(title, columns, [[x[k] for k in columns] for x in d]))

@@ -54,6 +54,20 @@ class BadPeriod(ValidationFailed):
         )
 
 
+class BadTrendDimension(ValidationFailed):
+    """A trend can only be grouped by one of a fixed set of dimensions."""
+
+    code = "toner.bad_trend_dimension"
+
+    def __init__(self, by: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(
+            f"cannot group a toner trend by {by!r}: use one of {', '.join(allowed)}",
+            code=self.code,
+            by=by,
+            allowed=list(allowed),
+        )
+
+
 class ReconciliationNotFound(NotFound):
     """No reconciliation record for this agreement and period."""
 

@@ -19,6 +19,7 @@ from cashtrail.ports import UnitOfWork
 from cashtrail.toner import billing_hook
 from cashtrail.toner.board import BoardStatus
 from cashtrail.toner.board_services import get_record
+from cashtrail.toner.errors import BadTrendDimension
 from cashtrail.toner.model import ISO_COVERAGE_PERCENT, BillingLine, CartridgePart, ShipmentLine
 from cashtrail.toner.periods import parse_span
 from cashtrail.toner.records import ReconciliationRecord, StoredFinding
@@ -106,12 +107,21 @@ def findings_list(
     return [(by_id[f.reconciliation_id], f) for f in found if not code or f.code == code]
 
 
+#: What a trend can be grouped by (the CLI, API and workbench pass ``by`` through unchanged).
+TREND_DIMENSIONS = ("country", "agreement")
+
+
 @dataclass(frozen=True)
 class TrendPoint:
-    """Totals over all colours of the records of one period (and group), in yield pages."""
+    """Totals over all colours of the records of one period (and group), in yield pages.
+
+    A point covers exactly one period (its start *and* end): a quarter and the half-year starting on the same day
+    are two points, never one sum of different lengths.
+    """
 
     period: str
     period_start: date
+    period_end: date
     group: str
     currency: str
     expected: Decimal
@@ -130,30 +140,31 @@ class TrendPoint:
 
 
 def trend(uow: UnitOfWork, actor: Actor, *, by: str = "country", value: str = "") -> list[TrendPoint]:
-    """Expected vs shipped, excess, charge and coverage per period, grouped by ``country`` or ``agreement``."""
+    """Expected vs shipped, excess, charge and coverage per period, grouped by ``country`` or ``agreement``.
+
+    Points are keyed by the whole period (start and end), so periods of different lengths are never added up, and
+    come in chronological order: by start, then the shorter period first (``2026-Q1`` before ``2026-H1``).
+    Raises :class:`BadTrendDimension` for any other ``by``.
+    """
+    if by not in TREND_DIMENSIONS:
+        raise BadTrendDimension(by, TREND_DIMENSIONS)
     records = board(
         uow, actor, BoardFilter(country=value if by == "country" else "", agreement=value if by != "country" else "")
     )
-    sums: dict[tuple[date, str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(Decimal))
-    labels: dict[date, str] = {}
+    sums: dict[tuple[date, date, str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(Decimal))
+    labels: dict[tuple[date, date], str] = {}
     for record in records:
         if not record.result:
             continue
         group = record.country if by == "country" else record.agreement
-        bucket = sums[(record.period_start, group, record.currency)]  # charges of one currency only
-        labels[record.period_start] = record.period_label
-        bucket["charge"] += record.total_charge or 0
-        for colour in record.result.get("colours", []):
-            bucket["expected"] += Decimal(colour["capacity_expected"])
-            bucket["shipped"] += colour["capacity_shipped"]
-            bucket["excess"] += Decimal(colour["excess_pages"])
-            if colour["colour"] == "black":
-                bucket["pages_black"] += colour["pages"]
-                bucket["shipped_black"] += colour["capacity_shipped"]
+        bucket = sums[(record.period_start, record.period_end, group, record.currency)]  # one currency per point
+        labels[(record.period_start, record.period_end)] = record.period_label
+        _add(bucket, record)
     return [
         TrendPoint(
-            labels[start],
+            labels[(start, end)],
             start,
+            end,
             group,
             currency,
             b["expected"],
@@ -163,5 +174,16 @@ def trend(uow: UnitOfWork, actor: Actor, *, by: str = "country", value: str = ""
             int(b["pages_black"]),
             int(b["shipped_black"]),
         )
-        for (start, group, currency), b in sorted(sums.items())
+        for (start, end, group, currency), b in sorted(sums.items())
     ]
+
+
+def _add(bucket: dict[str, Any], record: ReconciliationRecord) -> None:
+    bucket["charge"] += record.total_charge or 0
+    for colour in record.result.get("colours", []):
+        bucket["expected"] += Decimal(colour["capacity_expected"])
+        bucket["shipped"] += colour["capacity_shipped"]
+        bucket["excess"] += Decimal(colour["excess_pages"])
+        if colour["colour"] == "black":
+            bucket["pages_black"] += colour["pages"]
+            bucket["shipped_black"] += colour["capacity_shipped"]

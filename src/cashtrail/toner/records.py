@@ -22,11 +22,11 @@ from typing import Any
 
 from cashtrail.billing.charges import Charge, ChargeKind
 from cashtrail.contracts.terms import Period
-from cashtrail.money import Money
+from cashtrail.money import Money, minor_units
 from cashtrail.toner.board import BoardStatus
 from cashtrail.toner.calculation import ColourResult, Reconciliation
 from cashtrail.toner.findings import TonerFinding
-from cashtrail.toner.model import BillingLine, ShipmentLine
+from cashtrail.toner.model import BillingLine, ExcessPricing, ShipmentLine
 from cashtrail.toner.periods import period_label
 
 #: Days after the period end by which a reconciliation should be closed (decision D-102).
@@ -228,12 +228,33 @@ def excess_charges(record: ReconciliationRecord) -> list[Charge]:
                 quantity=pages,
                 unit_price=(amount / pages).quantize(Decimal("0.000001")),
                 amount=Money(amount, record.currency),
-                formula=(
-                    f"{pages} excess yield pages × cost per yield page {colour['cost_per_yield_page']}"
-                    f" (+ markup {record.result['setup']['markup_percent']} %), rounded half-up once"
-                ),
+                formula=_formula(record, colour, pages),
                 source={"toner_reconciliation": record.key, "colour": colour["colour"]},
                 supply="goods",  # cartridges are goods (reverse charge vs intra-Community supply cross-border)
             )
         )
     return charges
+
+
+def _formula(record: ReconciliationRecord, colour: dict[str, Any], pages: Decimal) -> str:
+    """How a colour's charge was computed, in the words of the set-up's pricing (see ``calculation._raw_charge``)."""
+    setup = record.result["setup"]
+    if setup.get("pricing") == ExcessPricing.PER_CARTRIDGE:  # a selling price already: no markup
+        return (
+            f"{colour['excess_cartridges']} cartridge equivalents × price per cartridge"
+            f" {_price_text(Decimal(setup['price_per_cartridge']), setup['currency'])} {setup['currency']},"
+            " rounded half-up once"
+        )
+    return (
+        f"{pages} excess yield pages × cost per yield page {colour['cost_per_yield_page']}"
+        f" (+ markup {setup['markup_percent']} %), rounded half-up once"
+    )
+
+
+def _price_text(price: Decimal, currency: str) -> str:
+    """A stored price (scale 6) with the currency's minor units and no trailing zeros beyond: ``95.00``, ``95.125``."""
+    minor = minor_units(currency)
+    exponent = price.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > minor:
+        return format(price.normalize(), "f")
+    return format(price.quantize(Decimal(1).scaleb(-minor)), "f")

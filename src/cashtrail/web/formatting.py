@@ -117,6 +117,16 @@ def path_segment(value: object) -> str:
     return quote(str(value), safe="")
 
 
+def toner_url(key: str) -> str:
+    """The workbench page of the toner reconciliation keyed ``AGREEMENT@PERIOD`` (a billing charge's origin).
+
+    >>> toner_url("MPS/1@2026-Q1")
+    '/toner/MPS%2F1/2026-Q1'
+    """
+    agreement, _, period = str(key).rpartition("@")
+    return f"/toner/{path_segment(agreement)}/{path_segment(period)}"
+
+
 def url_with(path: str, **params: object) -> str:
     """``path`` with a query string of the non-empty ``params``.
 

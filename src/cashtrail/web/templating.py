@@ -54,6 +54,7 @@ def make_templates(app: App, *, vendor_ok: bool) -> Jinja2Templates:
         label=formatting.label,
         country_name=formatting.country_name,
         path_segment=formatting.path_segment,
+        toner_url=formatting.toner_url,
     )
     env.globals.update(
         static_url=static_url,

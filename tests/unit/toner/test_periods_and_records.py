@@ -12,7 +12,7 @@ from cashtrail.errors import ValidationFailed
 from cashtrail.toner.board import BoardStatus
 from cashtrail.toner.calculation import reconcile
 from cashtrail.toner.findings import FindingCode, TonerFinding
-from cashtrail.toner.model import ReconciliationPeriod, ShipmentStatus, TonerColour
+from cashtrail.toner.model import ExcessPricing, ReconciliationPeriod, ShipmentStatus, TonerColour
 from cashtrail.toner.periods import parse_span, period_label, period_of_kind, periods_within
 from cashtrail.toner.records import (
     FindingState,
@@ -112,3 +112,41 @@ def test_an_approved_excess_becomes_one_billing_charge_per_colour_keyed_to_be_bi
     assert charge.key == "toner:MPS-1:2026-Q1:black"
     assert (charge.amount.amount, charge.amount.currency, charge.quantity) == (Decimal("64.00"), "EUR", 8000)
     assert charge.source == {"toner_reconciliation": "MPS-1@2026-Q1", "colour": "black"}
+
+
+@pytest.mark.parametrize(
+    ("pricing", "amount", "formula"),
+    [
+        (
+            {"markup_percent": Decimal("12.5")},
+            "72.00",
+            "8000.0 excess yield pages × cost per yield page 0.008 (+ markup 12.5 %), rounded half-up once",
+        ),
+        (
+            {"pricing": ExcessPricing.PER_CARTRIDGE, "price_per_cartridge": Decimal("95.000000")},  # stored scale
+            "76.00",
+            "0.80 cartridge equivalents × price per cartridge 95.00 EUR, rounded half-up once",
+        ),
+        (
+            {"pricing": ExcessPricing.PER_CARTRIDGE, "price_per_cartridge": Decimal("95.125000")},
+            "76.10",
+            "0.80 cartridge equivalents × price per cartridge 95.125 EUR, rounded half-up once",
+        ),
+    ],
+    ids=["cost_plus", "per_cartridge", "per_cartridge_fine_price"],
+)
+def test_the_charge_explanation_follows_the_set_ups_pricing(pricing, amount, formula) -> None:
+    result = reconcile(
+        data(
+            setups=[setup(reference_parts={TonerColour.BLACK: "X"}, **pricing)],
+            parts=[part("X")],
+            shipments=[ship("S1", "X", 15), ship("S2", "X", 1, status=ShipmentStatus.RETURNED)],
+            billing=[bill(120_000)],
+        )
+    )
+    record = ReconciliationRecord(
+        "MPS-1", date(2026, 1, 1), date(2026, 3, 31), "C1", "BE", "EUR", S.APPROVED, "tina", date(2026, 4, 30),
+        datetime(2026, 4, 2, tzinfo=UTC), result=summarize(result),
+    )  # fmt: skip
+    [charge] = excess_charges(record)
+    assert (charge.amount.amount, charge.formula) == (Decimal(amount), formula)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field, PlainValidator, WithJsonSchema
@@ -98,6 +98,17 @@ def decimal_text(value: Decimal) -> str:
     """
     normalized = value.normalize()
     return format(normalized.copy_abs() if normalized.is_zero() else normalized, "f")
+
+
+def pages_text(value: Decimal) -> str:
+    """Yield pages (fractional once scaled by coverage) rounded half-up to two decimals, without trailing zeros.
+
+    Two decimals, like cartridge equivalents and coverage; ``decimal_text`` then drops the zeros a stored scale adds.
+
+    >>> pages_text(Decimal("5185.40000000")), pages_text(Decimal("120000.0000")), pages_text(Decimal("0.125"))
+    ('5185.4', '120000', '0.13')
+    """
+    return decimal_text(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 ItemT = TypeVar("ItemT")

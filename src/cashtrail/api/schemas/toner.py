@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from cashtrail.api.schemas.common import money_text
+from cashtrail.api.schemas.common import money_text, pages_text
 from cashtrail.audit.model import AuditEvent
 from cashtrail.toner.model import BillingLine, ShipmentLine
 from cashtrail.toner.queries import Detail, TrendPoint
@@ -218,6 +218,8 @@ class DetailOut(BaseModel):
 
 
 class TrendOut(BaseModel):
+    """One period of a trend: yield pages to two decimals without trailing zeros, the charge in minor units."""
+
     period: str
     group: str
     expected: str
@@ -233,9 +235,9 @@ class TrendOut(BaseModel):
         return cls(
             period=p.period,
             group=p.group,
-            expected=str(p.expected),
+            expected=pages_text(p.expected),
             shipped=p.shipped,
-            excess=str(p.excess),
+            excess=pages_text(p.excess),
             charge=money_text(p.charge, p.currency),
             currency=p.currency,
             coverage_black=None if coverage is None else str(coverage),
