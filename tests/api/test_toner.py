@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from cashtrail.toner.model import ShipmentLine
 from tests import factories
+from tests.api.support import assert_problem
 from tests.toner_scenario import AGREEMENT, example_shipments, same_agreement, worked_example
 
 
@@ -158,3 +159,18 @@ def test_a_trend_by_an_unknown_dimension_is_a_422_problem_naming_the_allowed_val
             ["country", "agreement"],
         )
         assert "country, agreement" in problem["detail"]
+
+
+def test_a_part_is_corrected_over_the_api_and_a_bad_correction_is_a_problem(app, client):
+    worked_example(app)
+    headers = _headers(app)
+    fixed = client.post(
+        "/v1/toner/parts/X/correction", json={"rated_yield": 12_000, "reason": "datasheet"}, headers=headers
+    )
+    assert fixed.status_code == 200, fixed.text
+    assert fixed.json() == {"part_number": "X", "colour": "black", "rated_yield": 12_000, "cost_rows": 1}
+    missing = client.post("/v1/toner/parts/NOPE/correction", json={"rated_yield": 1, "reason": "x"}, headers=headers)
+    assert_problem(missing, status=404, code="toner.part_not_found")
+    bad = client.post("/v1/toner/parts/X/correction", json={"colour": "purple", "reason": "x"}, headers=headers)
+    body = assert_problem(bad, status=422, code="toner.bad_part_correction")
+    assert [e["field"] for e in body["errors"]] == ["colour"]

@@ -59,6 +59,10 @@ def test_toner_reconciliation_from_the_command_line(tmp_path):
     summary = country["Summary"]
     assert (country["Shipments"].max_row, country["Billing"].max_row) == (1 + 4, 1 + 6)
     assert (summary["A2"].value, summary["E2"].value, summary["L2"].value) == ("MPS-1", "under_review", 64)
+    corrected = _cli(db, "toner", "correct-part", "X", "--yield", "12000", "--reason", "datasheet")
+    assert corrected.returncode == 0, corrected.stderr
+    assert "part X is black with yield 12000 (1 cost row(s))" in corrected.stdout
+    assert _cli(db, "toner", "correct-part", "X", "--reason", "nothing given").returncode != 0
     png = tmp_path / "trend.png"
     trend = _cli(db, "toner", "trend", "--by", "agreement", "--value", "MPS-1", "--png", str(png), "--json")
     assert trend.returncode == 0, trend.stderr

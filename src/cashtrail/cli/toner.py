@@ -14,6 +14,7 @@ from cashtrail.files.toner_xlsx import country_file
 from cashtrail.jobs.toner_run import default_workers, run_parallel
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_record
+from cashtrail.toner.catalog_services import correct_part
 from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
 from cashtrail.toner.records import ReconciliationRecord
@@ -163,6 +164,25 @@ def decide(
     with handled():
         finding = decide_finding(cashtrail.uow(), cashtrail.clock, actor(cashtrail), finding_id, state, note)
     out.print(f"finding {finding.id} is now {finding.state.value}")
+
+
+@toner_app.command("correct-part")
+def correct_part_command(
+    part_number: str = typer.Argument(..., help="Cartridge part number."),
+    colour: str = typer.Option(None, help="The right colour: black, cyan, magenta or yellow."),
+    rated_yield: int = typer.Option(None, "--yield", help="The right rated yield in pages (ISO/IEC 19752/19798)."),
+    reason: str = typer.Option(..., help="Why the catalog was wrong (kept in the audit trail)."),
+) -> None:
+    """Correct a part's colour or rated yield on all its cost rows (the catalog import refuses a changed one)."""
+    cashtrail = get_app()
+    with handled():
+        rows = correct_part(
+            cashtrail.uow(), cashtrail.clock, actor(cashtrail), part_number,
+            colour=colour, rated_yield=rated_yield, reason=reason,
+        )  # fmt: skip
+    first = rows[0]
+    out.print(f"part {part_number} is {first.colour.value} with yield {first.rated_yield} ({len(rows)} cost row(s))")
+    out.print("Run the affected periods again (`toner run`); cards under review or later go to data pending first.")
 
 
 @toner_app.command("export")

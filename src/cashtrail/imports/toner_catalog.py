@@ -184,7 +184,8 @@ def prepare_parts(uow: UnitOfWork, rows: Sequence[ParsedRow]) -> tuple[Batch, li
             continue
         known = facts.setdefault(number, (colour, pages))
         if known != (colour, pages):
-            errors.append(row.error("rated_yield", f"part {number} is {known[0]} with yield {known[1]}", pages))
+            message = f"part {number} is {known[0]} with yield {known[1]} (if that is wrong: toner correct-part)"
+            errors.append(row.error("rated_yield", message, pages))
             continue
         if day is None or cost is None:  # pragma: no cover - required columns
             continue

@@ -79,6 +79,15 @@ class ReconciliationNotFound(NotFound):
         )
 
 
+class PartNotFound(NotFound):
+    """No cartridge part with this number in the catalog."""
+
+    code = "toner.part_not_found"
+
+    def __init__(self, part_number: str) -> None:
+        super().__init__(f"part {part_number} is not in the cartridge catalog", code=self.code, part=part_number)
+
+
 class FindingNotFound(NotFound):
     """No finding with this id."""
 

@@ -14,6 +14,8 @@ from cashtrail.api.schemas.toner import (
     FindingList,
     FindingOut,
     MoveIn,
+    PartCorrectionIn,
+    PartOut,
     RecordList,
     RecordOut,
     ReportIn,
@@ -27,6 +29,7 @@ from cashtrail.files.toner_trend import trend_png
 from cashtrail.files.toner_xlsx import country_file
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, move_record
+from cashtrail.toner.catalog_services import correct_part
 from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, detail, findings_list, trend
 from cashtrail.toner.run_services import run_reconciliation
@@ -98,6 +101,18 @@ def decide(
     """An accepted finding no longer blocks approval; the note is kept with the finding and in the audit trail."""
     finding = decide_finding(app.uow(), app.clock, actor, finding_id, body.state, body.note)
     return {"id": finding.id, "state": finding.state.value, "note": finding.note}
+
+
+@router.post("/parts/{part_number}/correction", summary="Correct a cartridge part's colour or rated yield")
+def correct(
+    part_number: Annotated[str, Path(max_length=64)], body: PartCorrectionIn, app: CashtrailApp, actor: CurrentActor
+) -> PartOut:
+    """Every cost row of the part takes the corrected facts (audited with the reason); run the periods again."""
+    rows = correct_part(
+        app.uow(), app.clock, actor, part_number, colour=body.colour, rated_yield=body.rated_yield, reason=body.reason
+    )
+    return PartOut(part_number=part_number, colour=rows[0].colour.value, rated_yield=rows[0].rated_yield,
+                   cost_rows=len(rows))  # fmt: skip
 
 
 @router.get("/exports/country", summary="The country file (XLSX)", response_class=Response)

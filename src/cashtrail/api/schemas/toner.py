@@ -115,6 +115,19 @@ class MoveIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class PartCorrectionIn(BaseModel):
+    colour: str | None = Field(default=None, max_length=16, examples=["black"])
+    rated_yield: int | None = Field(default=None, examples=[12000])
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PartOut(BaseModel):
+    part_number: str
+    colour: str
+    rated_yield: int
+    cost_rows: int
+
+
 class DecisionIn(BaseModel):
     state: str = Field(max_length=16, examples=["accepted"])
     note: str = Field(min_length=1, max_length=500)
