@@ -95,20 +95,24 @@ def test_an_accepted_finding_stays_accepted_when_the_next_run_finds_it_again() -
     assert fingerprint(_finding("D1")) != fingerprint(_finding("D1", FindingCode.ASSET_NOT_ON_CONTRACT))
 
 
-def test_an_approved_excess_becomes_one_billing_charge_per_colour_keyed_to_be_billed_once() -> None:
+def _approved_example(**pricing: object) -> ReconciliationRecord:
+    """Worked example 1 (8,000 excess pages of part X), approved, with the set-up's pricing terms as given."""
     result = reconcile(
         data(
-            setups=[setup(reference_parts={TonerColour.BLACK: "X"})],
+            setups=[setup(reference_parts={TonerColour.BLACK: "X"}, **pricing)],
             parts=[part("X")],
             shipments=[ship("S1", "X", 15), ship("S2", "X", 1, status=ShipmentStatus.RETURNED)],
             billing=[bill(120_000)],
         )
     )
-    record = ReconciliationRecord(
+    return ReconciliationRecord(
         "MPS-1", date(2026, 1, 1), date(2026, 3, 31), "C1", "BE", "EUR", S.APPROVED, "tina", date(2026, 4, 30),
         datetime(2026, 4, 2, tzinfo=UTC), result=summarize(result),
     )  # fmt: skip
-    [charge] = excess_charges(record)
+
+
+def test_an_approved_excess_becomes_one_billing_charge_per_colour_keyed_to_be_billed_once() -> None:
+    [charge] = excess_charges(_approved_example())
     assert charge.key == "toner:MPS-1:2026-Q1:black"
     assert (charge.amount.amount, charge.amount.currency, charge.quantity) == (Decimal("64.00"), "EUR", 8000)
     assert charge.source == {"toner_reconciliation": "MPS-1@2026-Q1", "colour": "black"}
@@ -136,17 +140,5 @@ def test_an_approved_excess_becomes_one_billing_charge_per_colour_keyed_to_be_bi
     ids=["cost_plus", "per_cartridge", "per_cartridge_fine_price"],
 )
 def test_the_charge_explanation_follows_the_set_ups_pricing(pricing, amount, formula) -> None:
-    result = reconcile(
-        data(
-            setups=[setup(reference_parts={TonerColour.BLACK: "X"}, **pricing)],
-            parts=[part("X")],
-            shipments=[ship("S1", "X", 15), ship("S2", "X", 1, status=ShipmentStatus.RETURNED)],
-            billing=[bill(120_000)],
-        )
-    )
-    record = ReconciliationRecord(
-        "MPS-1", date(2026, 1, 1), date(2026, 3, 31), "C1", "BE", "EUR", S.APPROVED, "tina", date(2026, 4, 30),
-        datetime(2026, 4, 2, tzinfo=UTC), result=summarize(result),
-    )  # fmt: skip
-    [charge] = excess_charges(record)
+    [charge] = excess_charges(_approved_example(**pricing))
     assert (charge.amount.amount, charge.formula) == (Decimal(amount), formula)
