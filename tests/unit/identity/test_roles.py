@@ -56,4 +56,8 @@ def test_the_header_shows_each_role_the_menus_it_may_open() -> None:
     collector_menus = {g.label: [e.label for e in g.entries] for g in visible_groups(collector)}
     assert "Bill run" not in collector_menus.get("Billing", [])
     assert collector_menus["Cash & AR"] == ["Cash", "Aging", "Collections"]
-    assert [g.label for g in visible_groups(supervisor)] == ["Customers", "Billing", "Orders", "Toner", "Cash & AR"]
+    assert [g.label for g in visible_groups(supervisor)] == [
+        "Customers", "Billing", "Orders", "Toner", "Cash & AR", "Imports",
+    ]  # fmt: skip
+    auditor = Actor("ava", frozenset({Role.AUDITOR}))
+    assert "Imports" not in [g.label for g in visible_groups(auditor)]
