@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from cashtrail.api.deps import CashtrailApp, CurrentActor
-from cashtrail.api.problems import COMMON_PROBLEMS
+from cashtrail.api.problems import COMMON_PROBLEMS, problem_responses
 from cashtrail.api.schemas.toner import (
     DecisionIn,
     DetailOut,
@@ -118,7 +118,11 @@ def correct(
                    cost_rows=len(rows))  # fmt: skip
 
 
-@router.post("/uploads/{upload_id}/void", summary="Void shipment lines of an upload (kept, no longer counted)")
+@router.post(
+    "/uploads/{upload_id}/void",
+    summary="Void shipment lines of an upload (kept, no longer counted)",
+    responses=problem_responses(404),
+)
 def void(
     upload_id: Annotated[str, Path(max_length=200)], body: VoidIn, app: CashtrailApp, actor: CurrentActor
 ) -> VoidOut:
