@@ -59,34 +59,31 @@ def void_shipments(
     if shipment_ids is not None and not shipment_ids:
         raise VoidIncomplete("name at least one line, or none to void the whole upload", code=VoidIncomplete.code)
     with uow:
-        stored = uow.toner.upload_lines(upload_id)
-        if not stored:
-            raise UploadNotFound(upload_id)
-        wanted = sorted(stored) if shipment_ids is None else sorted(set(shipment_ids))
-        missing = [_label(k) for k in wanted if k not in stored]
-        if missing:
-            raise ShipmentNotFound(upload_id, missing)
-        fresh = [k for k in wanted if not stored[k][1]]
-        result = VoidResult(
-            upload_id, tuple(_label(k) for k in fresh), tuple(_label(k) for k in wanted if stored[k][1]), (), ()
-        )
+        fresh, before = _plan(uow.toner.upload_lines(upload_id), upload_id, shipment_ids)
+        voided = tuple(_label(k) for k in fresh)
         if not fresh:
-            return result
-        ids = [stored[k][0] for k in fresh]
+            return VoidResult(upload_id, voided, before, (), ())
+        ids = list(fresh.values())
         uow.toner.void_shipments(ids, clock.now(), actor.username, why)
         frozen, rerun = _records_using(uow, set(ids))
-        audit(
-            uow,
-            clock,
-            actor,
-            "toner_upload.voided",
-            "toner_upload",
-            upload_id,
-            after={"lines": list(result.voided), "count": result.count},
-            reason=why,
-        )
+        after: dict[str, object] = {"lines": list(voided), "count": len(voided)}
+        audit(uow, clock, actor, "toner_upload.voided", "toner_upload", upload_id, after=after, reason=why)
         uow.commit()
-        return VoidResult(upload_id, result.voided, result.already_voided, frozen, rerun)
+        return VoidResult(upload_id, voided, before, frozen, rerun)
+
+
+def _plan(
+    stored: dict[tuple[str, int], tuple[int, bool]], upload_id: str, shipment_ids: list[tuple[str, int]] | None
+) -> tuple[dict[tuple[str, int], int], tuple[str, ...]]:
+    """The lines to void now (key -> row id) and those voided before; refuses unknown uploads and lines."""
+    if not stored:
+        raise UploadNotFound(upload_id)
+    wanted = sorted(stored) if shipment_ids is None else sorted(set(shipment_ids))
+    missing = [_label(k) for k in wanted if k not in stored]
+    if missing:
+        raise ShipmentNotFound(upload_id, missing)
+    fresh = {k: stored[k][0] for k in wanted if not stored[k][1]}
+    return fresh, tuple(_label(k) for k in wanted if stored[k][1])
 
 
 def _records_using(uow: UnitOfWork, ids: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
