@@ -1,4 +1,4 @@
-"""Toner reconciliation commands: run, board, findings, moves, finding decisions, exports and trends."""
+"""Toner reconciliation commands: run, board, findings, moves, finding decisions, voids, exports and trends."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
 from cashtrail.toner.records import ReconciliationRecord
 from cashtrail.toner.run_services import run_reconciliation
+from cashtrail.toner.shipment_services import VoidResult, void_shipments
 
 toner_app = typer.Typer(help="MPS toner reconciliation (TREC).", no_args_is_help=True)
 
@@ -183,6 +184,57 @@ def correct_part_command(
     first = rows[0]
     out.print(f"part {part_number} is {first.colour.value} with yield {first.rated_yield} ({len(rows)} cost row(s))")
     out.print("Run the affected periods again (`toner run`); cards under review or later go to data pending first.")
+
+
+@toner_app.command("void")
+def void(
+    upload_id: str = typer.Argument(..., help="Upload the lines belong to (the `upload` column or the file's name)."),
+    line: list[str] = typer.Option(
+        None, "--line", help="SHIPMENT_ID:LINE to void (repeat the option); none voids the whole upload."
+    ),
+    reason: str = typer.Option(..., help="Why (kept on the lines and in the audit trail)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Void shipment lines (a duplicate, a wrong file): kept, but no longer counted by reconciliation runs."""
+    cashtrail = get_app()
+    wanted = [_shipment_line(option) for option in line] if line else None
+    with handled():
+        result = void_shipments(
+            cashtrail.uow(), cashtrail.clock, actor(cashtrail), upload_id=upload_id, shipment_ids=wanted, reason=reason
+        )
+    data = {
+        "upload_id": result.upload_id,
+        "voided": result.count,
+        "lines": list(result.voided),
+        "already_voided": list(result.already_voided),
+        "records_to_rerun": list(result.records_to_rerun),
+        "records_to_move_back": list(result.frozen_records),
+    }
+    emit(data, as_json=as_json, render=lambda _: _render_void(result))
+
+
+def _shipment_line(option: str) -> tuple[str, int]:
+    """``"SH-1:2"`` → ``("SH-1", 2)`` (the last colon splits, so shipment ids may contain colons)."""
+    shipment, _, number = option.rpartition(":")
+    if not shipment.strip() or not number.strip().isdigit() or int(number) < 1:
+        raise typer.BadParameter(f"{option!r}: write SHIPMENT_ID:LINE, e.g. SH-1:1", param_hint="--line")
+    return shipment.strip(), int(number)
+
+
+def _render_void(result: VoidResult) -> None:
+    out.print(f"voided {result.count} line(s) of upload {result.upload_id}", highlight=False)
+    if result.already_voided:
+        out.print(f"{len(result.already_voided)} line(s) were voided before and are left as they are")
+    if result.count:
+        out.print(
+            "Run the reconciliation again for the periods of these lines; a run leaves records under review or later"
+            " alone: move those back to data pending first (`cashtrail toner move AGREEMENT PERIOD data_pending`)."
+        )
+    for key in result.frozen_records:
+        out.print(
+            f"{key} used a voided line and is under review or later: move it back to data pending and run again.",
+            highlight=False,
+        )
 
 
 @toner_app.command("export")

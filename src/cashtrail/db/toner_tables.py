@@ -2,6 +2,7 @@
 
 Shipment and billing-report rows are stored as uploaded (one row per upload line, keyed by upload, shipment id and
 line, or by agreement, period and serial), so duplicates across uploads stay visible to the duplicate check.
+A wrong shipment line is voided (``voided_at``, ``voided_by``, ``void_reason``), never deleted.
 A record's figures are JSON with Decimal strings and the ids of the rows they came from.
 """
 
@@ -85,6 +86,10 @@ toner_shipments = Table(
     Column("part_number", String(64), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("status", String(24), nullable=False),
+    # A voided line stays stored (never deleted) and is left out of every reconciliation read (decision D-111).
+    Column("voided_at", UtcDateTime),
+    Column("voided_by", String(64)),
+    Column("void_reason", Text),
     UniqueConstraint("upload_id", "shipment_id", "line"),
 )
 Index("ix_toner_shipments_agreement_shipped_on", toner_shipments.c.agreement, toner_shipments.c.shipped_on)

@@ -95,3 +95,32 @@ class FindingNotFound(NotFound):
 
     def __init__(self, finding_id: int) -> None:
         super().__init__(f"no toner finding {finding_id}", code=self.code, finding_id=finding_id)
+
+
+class UploadNotFound(NotFound):
+    """No shipment line was ever stored under this upload."""
+
+    code = "toner.upload_not_found"
+
+    def __init__(self, upload_id: str) -> None:
+        super().__init__(f"no toner shipment upload {upload_id!r}", code=self.code, upload_id=upload_id)
+
+
+class ShipmentNotFound(NotFound):
+    """Named shipment lines are not lines of this upload."""
+
+    code = "toner.shipment_not_found"
+
+    def __init__(self, upload_id: str, lines: list[str]) -> None:
+        super().__init__(
+            f"upload {upload_id!r} has no shipment line {', '.join(lines)}",
+            code=self.code,
+            upload_id=upload_id,
+            lines=lines,
+        )
+
+
+class VoidIncomplete(ValidationFailed):
+    """Voiding shipment lines needs a reason, and names either the whole upload or at least one line."""
+
+    code = "toner.void_incomplete"

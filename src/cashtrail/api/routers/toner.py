@@ -1,4 +1,4 @@
-"""Toner reconciliation: runs, the board, one reconciliation with its rows, moves, findings, exports and trends."""
+"""Toner reconciliation: runs, the board, one reconciliation with its rows, moves, findings, voids, exports, trends."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from cashtrail.api.deps import CashtrailApp, CurrentActor
-from cashtrail.api.problems import COMMON_PROBLEMS
+from cashtrail.api.problems import COMMON_PROBLEMS, problem_responses
 from cashtrail.api.schemas.toner import (
     DecisionIn,
     DetailOut,
@@ -24,6 +24,8 @@ from cashtrail.api.schemas.toner import (
     RunOut,
     TrendList,
     TrendOut,
+    VoidIn,
+    VoidOut,
 )
 from cashtrail.files.toner_trend import trend_png
 from cashtrail.files.toner_xlsx import country_file
@@ -33,6 +35,7 @@ from cashtrail.toner.catalog_services import correct_part
 from cashtrail.toner.country_data import country_data
 from cashtrail.toner.queries import BoardFilter, board, detail, findings_list, trend
 from cashtrail.toner.run_services import run_reconciliation
+from cashtrail.toner.shipment_services import void_shipments
 
 router = APIRouter(prefix="/v1/toner", tags=["toner"], responses=COMMON_PROBLEMS)
 Filter = Annotated[str, Query(max_length=32)]
@@ -113,6 +116,22 @@ def correct(
     )
     return PartOut(part_number=part_number, colour=rows[0].colour.value, rated_yield=rows[0].rated_yield,
                    cost_rows=len(rows))  # fmt: skip
+
+
+@router.post(
+    "/uploads/{upload_id}/void",
+    summary="Void shipment lines of an upload (kept, no longer counted)",
+    responses=problem_responses(404),
+)
+def void(
+    upload_id: Annotated[str, Path(max_length=200)], body: VoidIn, app: CashtrailApp, actor: CurrentActor
+) -> VoidOut:
+    """Void the named lines, or the whole upload when ``lines`` is null; voiding again voids nothing. Records are not
+    recalculated here: run the periods again (move records under review or later back to data pending first)."""
+    lines = None if body.lines is None else [(x.shipment_id, x.line) for x in body.lines]
+    return VoidOut.of(
+        void_shipments(app.uow(), app.clock, actor, upload_id=upload_id, shipment_ids=lines, reason=body.reason)
+    )
 
 
 @router.get("/exports/country", summary="The country file (XLSX)", response_class=Response)

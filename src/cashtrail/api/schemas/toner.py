@@ -13,6 +13,7 @@ from cashtrail.toner.model import BillingLine, ShipmentLine
 from cashtrail.toner.queries import Detail, TrendPoint
 from cashtrail.toner.records import ReconciliationRecord, StoredFinding
 from cashtrail.toner.run_services import RunSummary
+from cashtrail.toner.shipment_services import VoidResult
 
 
 class RunIn(BaseModel):
@@ -267,3 +268,37 @@ class ReportIn(BaseModel):
 
 class ReportOut(BaseModel):
     lines: int
+
+
+class VoidLineIn(BaseModel):
+    shipment_id: str = Field(min_length=1, max_length=64, examples=["SH-2026-0412"])
+    line: int = Field(ge=1, le=10_000, examples=[1])
+
+
+class VoidIn(BaseModel):
+    lines: list[VoidLineIn] | None = Field(
+        default=None, max_length=10_000, description="Lines of the upload to void; null voids the whole upload"
+    )
+    reason: str = Field(min_length=1, max_length=500, examples=["duplicate of upload 2026-03-a"])
+
+
+class VoidOut(BaseModel):
+    upload_id: str
+    voided: int = Field(description="Lines this request voided (0 when they were voided before)")
+    lines: list[str] = Field(description="SHIPMENT_ID:LINE of the lines this request voided")
+    already_voided: list[str]
+    records_to_rerun: list[str] = Field(description="AGREEMENT@PERIOD whose figures used a voided line")
+    records_to_move_back: list[str] = Field(
+        description="Records that used a voided line and that a run leaves alone (under review or later)"
+    )
+
+    @classmethod
+    def of(cls, r: VoidResult) -> VoidOut:
+        return cls(
+            upload_id=r.upload_id,
+            voided=r.count,
+            lines=list(r.voided),
+            already_voided=list(r.already_voided),
+            records_to_rerun=list(r.records_to_rerun),
+            records_to_move_back=list(r.frozen_records),
+        )

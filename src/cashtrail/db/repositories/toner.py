@@ -8,7 +8,7 @@ values, each with its database id in ``row_id`` so results can name the rows the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -146,10 +146,13 @@ class SqlTonerRepository:
     def shipments(
         self, start: date, end: date, agreements: Sequence[str] | None = None, ship_tos: Sequence[str] = ()
     ) -> list[ShipmentLine]:
-        """Lines shipped from ``start`` to ``end`` to these agreements or ship-tos (every line when None)."""
+        """Lines shipped from ``start`` to ``end`` to these agreements or ship-tos (every line when None); voided
+        lines are left out."""
         t = tt.toner_shipments.c
         columns = (t.id, t.shipment_id, t.line, t.shipped_on, t.part_number, t.quantity, t.upload_id, t.agreement)
-        base = select(*columns, t.ship_to, t.serial, t.status).where(t.shipped_on >= start, t.shipped_on <= end)
+        base = select(*columns, t.ship_to, t.serial, t.status).where(
+            t.shipped_on >= start, t.shipped_on <= end, t.voided_at.is_(None)
+        )
         days: dict[object, date] = {}
         if agreements is None:
             return [_shipment_fast(r, days) for r in self._raw(base.order_by(t.id))]
@@ -173,17 +176,39 @@ class SqlTonerRepository:
             cursor.close()
 
     def shipped_agreements(self, start: date, end: date) -> set[str]:
-        """Every agreement (``""`` for ship-to-only lines) with a line shipped from ``start`` to ``end``."""
+        """Every agreement (``""`` for ship-to-only lines) with a line not voided shipped from ``start`` to ``end``."""
         t = tt.toner_shipments.c
-        query = select(t.agreement).where(t.shipped_on >= start, t.shipped_on <= end).distinct()
+        query = select(t.agreement).where(t.shipped_on >= start, t.shipped_on <= end, t.voided_at.is_(None)).distinct()
         return set(self.session.scalars(query))
 
     def shipments_by_ids(self, ids: Iterable[int]) -> list[ShipmentLine]:
+        """Stored lines by id, voided ones included: a record's figures name the rows they came from, and those
+        rows stay traceable after a void (the record changes only when the period is run again)."""
         t = tt.toner_shipments.c
         found: list[ShipmentLine] = []
         for chunk in chunks(sorted(set(ids))):
             found += [_shipment(r) for r in self.session.execute(select(tt.toner_shipments).where(t.id.in_(chunk)))]
         return sorted(found, key=lambda s: s.row_id or 0)
+
+    def upload_lines(self, upload_id: str) -> dict[tuple[str, int], tuple[int, bool]]:
+        """Every stored line of an upload, voided or not: (shipment id, line) -> (row id, voided)."""
+        t = tt.toner_shipments.c
+        query = select(t.id, t.shipment_id, t.line, t.voided_at).where(t.upload_id == upload_id)
+        return {(s, line): (int(i), voided is not None) for i, s, line, voided in self.session.execute(query)}
+
+    def void_shipments(self, ids: Sequence[int], at: datetime, by: str, reason: str) -> int:
+        """Mark these lines voided (kept, never deleted); lines already voided keep their first void. Returns how
+        many lines this call voided."""
+        t = tt.toner_shipments.c
+        done = 0
+        for chunk in chunks(sorted(set(ids))):
+            result = self.session.execute(
+                update(tt.toner_shipments)
+                .where(t.id.in_(chunk), t.voided_at.is_(None))
+                .values(voided_at=at, voided_by=by, void_reason=reason)
+            )
+            done += int(getattr(result, "rowcount", 0) or 0)
+        return done
 
     def billing_ids(self, keys: Iterable[tuple[str, date, date, str]]) -> dict[tuple[str, date, date, str], int]:
         """Ids of stored billing-report lines by (agreement, period start, period end, serial or "")."""
