@@ -12,6 +12,7 @@ from cashtrail.bootstrap import App
 from cashtrail.contracts.model import Contract, TonerPeriod
 from cashtrail.contracts.services import amend_contract
 from cashtrail.db import billing_tables as bt
+from cashtrail.db import tables as t
 from cashtrail.errors import ValidationFailed
 from cashtrail.identity.model import Actor
 from cashtrail.toner.run_services import run_reconciliation
@@ -40,6 +41,13 @@ def test_a_contracts_toner_reconciliation_period_round_trips_and_can_be_amended_
     assert (_stored(app).toner_reconciliation_period, _stored(app).version) == ("half_yearly", 2)
     _state(app, None, "the clause was removed")
     assert _stored(app).toner_reconciliation_period is None
+    with app.uow() as uow:
+        changes = uow.session.scalars(
+            select(t.audit_events.c.changes)
+            .where(t.audit_events.c.action == "contract.amended")
+            .order_by(t.audit_events.c.id)
+        ).all()
+    assert [c["toner_reconciliation_period"] for c in changes] == [[None, "half_yearly"], ["half_yearly", None]]
 
 
 def test_an_unknown_toner_reconciliation_period_is_refused_and_nothing_is_written(app: App) -> None:
