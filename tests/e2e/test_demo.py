@@ -275,12 +275,13 @@ def test_the_demo_runs_months_of_dunning_disputes_and_promises_and_its_metrics_m
 def test_the_toner_board_shows_the_seeded_errors_and_approved_excess_charges_wait_for_billing(demo_app):
     with demo_app.uow() as uow:
         records = uow.toner_board.records()
-        codes = {f.code for f in uow.toner_board.findings([r.id for r in records if r.id is not None])}
+        findings = uow.toner_board.findings([r.id for r in records if r.id is not None])
+        codes = {f.code for f in findings}
         approved = [r for r in records if r.status.value == "approved" and (r.total_charge or 0) > 0]
         queued = {r.key: uow.pending_charges.of_origin("toner", r.key) for r in approved}
     seeded = {
         "no_toner_contract",  # an agreement without a set-up
-        "setup_inconsistent",  # a set-up's coverage against its contract's
+        "setup_inconsistent",  # a set-up's coverage, and another's period, against its contract's
         "asset_not_on_contract",  # a mistyped serial
         "mapping_error",
         "no_cartridge_cost",
@@ -289,6 +290,9 @@ def test_the_toner_board_shows_the_seeded_errors_and_approved_excess_charges_wai
         "cartridge_not_uploaded",  # a device whose shipments stop reaching them in May
     }
     assert seeded <= codes
+    inconsistent = [f.message for f in findings if f.code == "setup_inconsistent"]
+    assert any("allowance %" in m for m in inconsistent), inconsistent
+    assert any("period half_yearly ≠ quarterly" in m for m in inconsistent), inconsistent
     statuses = {r.status.value for r in records}
     assert {"calculated", "findings_open", "under_review", "approved", "no_charge", "closed"} <= statuses
     assert approved, "no excess charge was approved"

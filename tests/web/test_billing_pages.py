@@ -30,6 +30,24 @@ def test_contracts_are_listed_and_shown_with_their_units(prebilling):
     assert "205.00" in detail.text
 
 
+def test_an_mps_contract_shows_its_toner_reconciliation_period_with_the_other_toner_terms(app, prebilling):
+    from dataclasses import replace
+
+    from cashtrail.contracts.services import amend_contract
+    from cashtrail.identity.model import Actor
+    from tests.toner_scenario import mps_contract
+
+    factories.payment_terms(app)
+    silent = mps_contract(app, number="MPS-1")
+    stated = replace(mps_contract(app, number="MPS-2"), toner_reconciliation_period="half_yearly")
+    amend_contract(app.uow(), app.clock, Actor.system(), stated, reason="the contract states its period")
+    page = prebilling.get("/contracts/MPS-2").text
+    assert "Toner included, coverage allowance" in page
+    assert "Toner reconciliation period" in page
+    assert "Half yearly" in page
+    assert "not stated" in prebilling.get(f"/contracts/{silent.number}").text
+
+
 def test_the_preview_shows_the_month_total_and_writes_nothing(app, prebilling, system):
     page = prebilling.get("/billing/preview?period=2026-04")
     assert page.status_code == 200

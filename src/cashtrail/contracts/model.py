@@ -53,6 +53,17 @@ class Pooling(StrEnum):
     POOLED = "pooled"
 
 
+class TonerPeriod(StrEnum):
+    """The toner reconciliation period an MPS contract states (the values of ``toner.ReconciliationPeriod``).
+
+    Kept here because contracts sit below toner: toner reads contracts and compares this with its set-up's period.
+    """
+
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+
+
 @dataclass(frozen=True)
 class MeterPlan:
     """How one meter type (mono, colour, scan …) is charged."""
@@ -125,6 +136,7 @@ class Contract:
     estimate_missing_reads: bool = False  # bill a missing closing read from the trailing average, trued up later
     toner_included: bool = False
     coverage_allowance_percent: Decimal | None = None
+    toner_reconciliation_period: str | None = None  # a TonerPeriod; None: the contract is silent
     pooling: str = Pooling.POOLED
     base_fee_per_device: Decimal = Decimal(0)
     meter_plans: list[MeterPlan] = field(default_factory=list)
@@ -171,6 +183,11 @@ def check_contract(contract: Contract) -> list[FieldError]:
     ):
         if getattr(contract, name) not in enum.__members__.values():
             errors.append(FieldError(name, f"must be one of {', '.join(enum)}", value=getattr(contract, name)))
+    period = contract.toner_reconciliation_period
+    if period is not None and period not in TonerPeriod.__members__.values():
+        errors.append(
+            FieldError("toner_reconciliation_period", f"must be one of {', '.join(TonerPeriod)}", value=period)
+        )
     errors.extend(_check_lines(contract))
     return errors
 

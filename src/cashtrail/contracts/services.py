@@ -46,6 +46,7 @@ def _summary(contract: Contract) -> dict[str, object]:
         "units": sorted(u.unit_id for u in contract.units),
         "base_fee_per_device": contract.base_fee_per_device,
         "fees": {u.unit_id: _plain(u.fee_per_period) for u in contract.units},
+        "toner_reconciliation_period": contract.toner_reconciliation_period,  # so an amendment of it shows in the trail
     }
 
 

@@ -48,6 +48,7 @@ contracts = Table(
     Column("estimate_missing_reads", Boolean, nullable=False, default=False),
     Column("toner_included", Boolean, nullable=False),
     Column("coverage_allowance_percent", DecimalText(7, 4)),
+    Column("toner_reconciliation_period", String(16)),
     Column("pooling", String(16), nullable=False),
     Column("base_fee_per_device", DecimalText(19, 6), nullable=False),
     Column("callout_terms", Json),

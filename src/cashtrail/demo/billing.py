@@ -25,7 +25,16 @@ from cashtrail.billing.usage import Tier, TierMode
 from cashtrail.billing.usage_services import record_meter_reads, record_service_jobs
 from cashtrail.bootstrap import App
 from cashtrail.contracts.escalation import EscalationClause
-from cashtrail.contracts.model import Contract, Device, FeeLine, Grouping, MaintenanceUnit, MeterPlan, Pooling
+from cashtrail.contracts.model import (
+    Contract,
+    Device,
+    FeeLine,
+    Grouping,
+    MaintenanceUnit,
+    MeterPlan,
+    Pooling,
+    TonerPeriod,
+)
 from cashtrail.contracts.services import register_contract
 from cashtrail.contracts.terms import Frequency, Period, Timing, add_months, month_period
 from cashtrail.db import billing_tables as bt
@@ -59,6 +68,7 @@ def _mps(number: str, customer: str, rng: random.Random) -> Contract:
         pooling=Pooling.POOLED if pooled else Pooling.PER_DEVICE,
         toner_included=True,
         coverage_allowance_percent=Decimal(rng.choice([5, 6])),
+        toner_reconciliation_period=_toner_period(number),
         po_required=rng.random() < 0.15,
         po_number=None if rng.random() < 0.5 else f"PO-{rng.randint(10000, 99999)}",
         grouping=rng.choice([Grouping.PER_CONTRACT, Grouping.PER_SITE]),
@@ -74,6 +84,11 @@ def _mps(number: str, customer: str, rng: random.Random) -> Contract:
         ],
         devices=devices,
     )
+
+
+def _toner_period(number: str) -> TonerPeriod:
+    """About one MPS agreement in nine reconciles toner half-yearly (from the number: no draw, the stream stays)."""
+    return TonerPeriod.HALF_YEARLY if int(number.rsplit("-", 1)[1]) % 9 == 4 else TonerPeriod.QUARTERLY
 
 
 def _maintenance(number: str, customer: str, rng: random.Random) -> Contract:

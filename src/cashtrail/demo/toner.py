@@ -6,11 +6,11 @@ Everything goes through the real use cases: reference data and shipments are imp
 bill runs of the billing chapter, and cards move on the board with reasons, as the toner specialist would.
 
 Seeded problems, so the findings list and the board have work: one agreement receives cartridges without a set-up,
-one set-up disagrees with its contract's coverage, a serial is mistyped, a cartridge not mapped to the device's
-model and one without a cost are shipped, a monthly upload is sent twice under new shipment numbers, one device's
-shipments never reach the upload, the cartridges of the device that receives the most stop reaching it in May, and
-a few agreements consume well above their allowance (excess charges, some approved and queued for the next bill
-run).
+one set-up disagrees with its contract's coverage and another is half-yearly against a quarterly contract, a serial
+is mistyped, a cartridge not mapped to the device's model and one without a cost are shipped, a monthly upload is
+sent twice under new shipment numbers, one device's shipments never reach the upload, the cartridges of the device
+that receives the most stop reaching it in May, and a few agreements consume well above their allowance (excess
+charges, some approved and queued for the next bill run).
 Cartridge data are illustrative demo values, not vendor figures.
 """
 
@@ -88,11 +88,15 @@ def load_reference_data(app: App, rng: random.Random, ctx: DemoContext) -> None:
     setups = []
     contracts = _mps(app, ctx)
     unset = _without_setup(contracts)
-    for index, contract in enumerate(c for c in contracts if c is not unset):
+    served = [c for c in contracts if c is not unset]
+    misread = _misread_period(served)
+    for index, contract in enumerate(served):
         allowance = contract.coverage_allowance_percent or 5
         if index == 2:
-            allowance += 1  # disagrees with the contract: setup_inconsistent
-        period = "half_yearly" if index % 9 == 4 else "quarterly"
+            allowance += 1  # disagrees with the contract's coverage: setup_inconsistent
+        period = contract.toner_reconciliation_period or "quarterly"  # as the contract states
+        if contract is misread:
+            period = "half_yearly"  # set up half-yearly against a quarterly contract: setup_inconsistent
         pooling = "per_agreement" if contract.pooling == "pooled" else "per_device"
         black, cyan = _reference(contract)
         owner = "toner" if index % 4 else "supervisor"
@@ -100,6 +104,11 @@ def load_reference_data(app: App, rng: random.Random, ctx: DemoContext) -> None:
         setups.append([contract.number, "2026-01-01", "EUR", str(allowance), rng.choice(["5", "10", "15"]), spare,
                        period, pooling, "15", black, cyan, owner])  # fmt: skip
     _import(app, "toner-setups", "demo-toner-setups.csv", header, setups)
+
+
+def _misread_period(contracts: Sequence[Contract]) -> Contract | None:
+    """The agreement whose set-up gets the period wrong: the first quarterly one after the coverage error."""
+    return next((c for c in contracts[3:] if c.toner_reconciliation_period == "quarterly"), None)
 
 
 def _without_setup(contracts: Sequence[Contract]) -> Contract | None:

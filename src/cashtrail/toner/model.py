@@ -201,12 +201,14 @@ class ContractTerms:
 
 
 def terms_from_contract(contract: Contract) -> ContractTerms:
-    """The toner terms of a contract aggregate (tolerance and period are not on the contract yet)."""
+    """The toner terms of a contract aggregate (tolerance is not on the contract yet)."""
     pooling = Pooling.PER_DEVICE if contract.pooling == ContractPooling.PER_DEVICE else Pooling.PER_AGREEMENT
+    stated = contract.toner_reconciliation_period
     return ContractTerms(
         agreement=contract.number,
         toner_included=contract.toner_included,
         allowance_percent=contract.coverage_allowance_percent,
+        period=None if stated is None else ReconciliationPeriod(stated),
         pooling=pooling,
         devices=tuple(contract.devices),
     )

@@ -166,13 +166,15 @@ def test_contract_terms_are_read_from_the_contract_aggregate() -> None:
         start_date=date(2026, 1, 1),
         toner_included=True,
         coverage_allowance_percent=Decimal(6),
+        toner_reconciliation_period="half_yearly",
         pooling=ContractPooling.PER_DEVICE,
         devices=[Device("S1", "M400", "HQ", date(2026, 1, 1))],
     )
     read = terms_from_contract(contract)
     assert (read.agreement, read.toner_included, read.allowance_percent) == ("MPS-1", True, Decimal(6))
     assert read.pooling == Pooling.PER_DEVICE
-    assert (read.tolerance_percent, read.period) == (None, None)
+    assert (read.tolerance_percent, read.period) == (None, ReconciliationPeriod.HALF_YEARLY)
+    assert terms_from_contract(replace(contract, toner_reconciliation_period=None)).period is None
     assert [d.serial for d in read.devices] == ["S1"]
 
 

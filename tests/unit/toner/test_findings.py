@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+from cashtrail.contracts.model import Contract, TonerPeriod
 from cashtrail.toner.data import ReconciliationData
 from cashtrail.toner.findings import FindingCode, Severity, TonerFinding, find_all, shipments_without_setup
 from cashtrail.toner.model import (
@@ -17,8 +18,9 @@ from cashtrail.toner.model import (
     ReconciliationSetup,
     ShipmentLine,
     TonerColour,
+    terms_from_contract,
 )
-from tests.unit.toner.builders import Q4, bill, data, device, part, setup, ship, terms
+from tests.unit.toner.builders import AGREEMENT, Q4, bill, data, device, part, setup, ship, terms
 
 F = FindingCode
 PARTS = [part("K1"), part("K9"), part("C1", colour=TonerColour.CYAN, pages=6_000, cost="120")]
@@ -233,6 +235,32 @@ def test_a_setup_allowance_other_than_the_contracts_is_inconsistent() -> None:
 def test_a_contract_silent_on_a_term_does_not_make_the_setup_inconsistent() -> None:
     silent = terms(tolerance_percent=None, period=None, pooling=None, allowance_percent=None)
     assert found(clean(contract=silent), F.SETUP_INCONSISTENT) == []
+
+
+def mps_contract(period: str | None) -> Contract:
+    """The agreement's MPS contract (consistent with the builders' set-up) stating ``period``."""
+    return Contract(
+        number=AGREEMENT,
+        customer_number="C1",
+        kind="mps",
+        currency="EUR",
+        start_date=date(2025, 1, 1),
+        toner_included=True,
+        coverage_allowance_percent=Decimal(5),
+        toner_reconciliation_period=period,
+        devices=[device("S1"), device("S2")],
+    )
+
+
+def test_a_setup_period_other_than_the_contracts_is_inconsistent() -> None:
+    hits = found(clean(contract=terms_from_contract(mps_contract(TonerPeriod.HALF_YEARLY))), F.SETUP_INCONSISTENT)
+    assert len(hits) == 1
+    assert hits[0].message == "set-up differs from the contract: period quarterly ≠ half_yearly"
+
+
+def test_a_setup_period_equal_to_the_contracts_or_a_contract_silent_on_it_is_consistent() -> None:
+    for stated in (TonerPeriod.QUARTERLY, None):
+        assert find_all(clean(contract=terms_from_contract(mps_contract(stated)))) == [], stated
 
 
 def test_cyan_shipped_with_no_colour_pages_billed_is_zero_pages() -> None:

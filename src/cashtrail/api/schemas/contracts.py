@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cashtrail.api.schemas.common import decimal_text, money_text
 from cashtrail.contracts.model import Contract
@@ -71,6 +71,9 @@ class ContractOut(BaseModel):
     estimate_missing_reads: bool
     toner_included: bool
     coverage_allowance_percent: str | None
+    toner_reconciliation_period: str | None = Field(
+        description="quarterly, half_yearly or yearly; null when the contract is silent on it."
+    )
     devices: list[DeviceOut]
     meter_plans: list[MeterPlanOut]
     units: list[UnitOut]
@@ -103,6 +106,7 @@ class ContractOut(BaseModel):
             coverage_allowance_percent=None
             if c.coverage_allowance_percent is None
             else decimal_text(c.coverage_allowance_percent),
+            toner_reconciliation_period=c.toner_reconciliation_period,
             devices=[
                 DeviceOut(
                     serial=d.serial,

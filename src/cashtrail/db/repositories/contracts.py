@@ -42,6 +42,7 @@ _HEADER = (
     "estimate_missing_reads",
     "toner_included",
     "coverage_allowance_percent",
+    "toner_reconciliation_period",
     "pooling",
     "base_fee_per_device",
     "contract_value",
