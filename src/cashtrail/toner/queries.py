@@ -155,6 +155,48 @@ def findings_list(
     return [(by_id[f.reconciliation_id], f) for f in found]
 
 
+#: Codes that come one finding per row (e.g. one per shipment line); the workbench shows a record's run of them as
+#: one group, named by this noun.
+GROUPED_CODES = {FindingCode.NO_TONER_CONTRACT.value: "shipment lines without a toner set-up"}
+
+
+@dataclass
+class FindingGroup:
+    """Findings shown as one row: a single finding, or a record's consecutive findings of a grouped code."""
+
+    record: ReconciliationRecord
+    findings: list[StoredFinding]
+
+    @property
+    def first(self) -> StoredFinding:
+        return self.findings[0]
+
+    @property
+    def title(self) -> str:
+        """``34 shipment lines without a toner set-up``."""
+        return f"{len(self.findings)} {GROUPED_CODES.get(self.first.code, 'findings')}"
+
+    @property
+    def rows(self) -> list[str]:
+        return [row for f in self.findings for row in f.rows]
+
+    @property
+    def open_ids(self) -> list[int]:
+        return [f.id for f in self.findings if f.state == FindingState.OPEN and f.id is not None]
+
+
+def grouped(found: Sequence[tuple[ReconciliationRecord, StoredFinding]]) -> list[FindingGroup]:
+    """``found`` in order, with consecutive findings of one record and a :data:`GROUPED_CODES` code as one group."""
+    groups: list[FindingGroup] = []
+    for record, finding in found:
+        last = groups[-1] if groups else None
+        if last and finding.code in GROUPED_CODES and last.record.id == record.id and last.first.code == finding.code:
+            last.findings.append(finding)
+        else:
+            groups.append(FindingGroup(record, [finding]))
+    return groups
+
+
 #: What a trend can be grouped by (the CLI, API and workbench pass ``by`` through unchanged).
 TREND_DIMENSIONS = ("country", "agreement")
 
