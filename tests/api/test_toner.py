@@ -174,3 +174,35 @@ def test_a_part_is_corrected_over_the_api_and_a_bad_correction_is_a_problem(app,
     bad = client.post("/v1/toner/parts/X/correction", json={"colour": "purple", "reason": "x"}, headers=headers)
     body = assert_problem(bad, status=422, code="toner.bad_part_correction")
     assert [e["field"] for e in body["errors"]] == ["colour"]
+
+
+def test_findings_are_filtered_by_agreement_country_owner_severity_and_code(app, client):
+    from tests.toner_findings_scenario import NO_SETUP, two_countries
+
+    two_countries(app)
+    headers = _headers(app)
+
+    def found(**params: str) -> list[tuple[str, str]]:
+        response = client.get("/v1/toner/findings", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        return [(f["agreement"], f["code"]) for f in response.json()["items"]]
+
+    assert len(found()) == 5
+    assert {a for a, _ in found(agreement="MPS-1")} == {"MPS-1"}
+    assert found(country="FR") == [(NO_SETUP, "no_toner_contract")] * 3
+    assert {a for a, _ in found(owner="tina")} == {"MPS-1"}
+    assert found(severity="warning") == [("MPS-1", "shipments_without_usage")]
+    assert found(code="no_toner_contract", owner="tina") == []
+
+
+def test_an_unknown_finding_code_or_severity_is_a_422_problem_not_an_empty_list(app, client):
+    headers = _headers(app)
+    for params in ({"code": "maping_error"}, {"severity": "fatal"}):
+        refused = client.get("/v1/toner/findings", params=params, headers=headers)
+        assert refused.status_code == 422
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        body = refused.json()
+        assert body["code"] == "toner.bad_finding_filter"
+        [(name, value)] = params.items()
+        assert (body["field"], body["value"]) == (name, value)
+    assert "mapping_error" in client.get("/v1/toner/findings", params={"code": "x"}, headers=headers).json()["allowed"]

@@ -120,3 +120,30 @@ def test_the_trend_shows_each_period_apart_in_minor_units_and_refuses_an_unknown
     assert "'countyr'" in message
     assert "country, agreement" in message
     assert not png.exists()
+
+
+def test_findings_are_filtered_by_agreement_country_owner_and_severity_and_a_typo_is_refused(tmp_path):
+    from tests.toner_findings_scenario import NO_SETUP, two_countries
+
+    db = tmp_path / "toner.db"
+    app = bootstrap(Settings(database_url=f"sqlite:///{db}", env="test"))
+    upgrade(app.engine)
+    two_countries(app)
+    app.engine.dispose()
+
+    def found(*options: str) -> list[tuple[str, str]]:
+        listed = _cli(db, "toner", "findings", *options, "--json")
+        assert listed.returncode == 0, listed.stderr
+        return [(f["agreement"], f["code"]) for f in json.loads(listed.stdout)]
+
+    assert len(found()) == 5
+    assert {a for a, _ in found("--agreement", "MPS-1")} == {"MPS-1"}
+    assert found("--country", "FR") == [(NO_SETUP, "no_toner_contract")] * 3
+    assert {a for a, _ in found("--owner", "tina")} == {"MPS-1"}
+    assert found("--severity", "warning") == [("MPS-1", "shipments_without_usage")]
+    refused = _cli(db, "toner", "findings", "--code", "maping_error", "--json")
+    assert refused.returncode != 0
+    assert refused.stdout == ""
+    message = " ".join(refused.stderr.split())
+    assert "toner.bad_finding_filter" in message
+    assert "mapping_error" in message

@@ -16,7 +16,7 @@ from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, mark_invoiced, move_record
 from cashtrail.toner.catalog_services import correct_part
 from cashtrail.toner.country_data import country_data
-from cashtrail.toner.queries import BoardFilter, board, findings_list, trend
+from cashtrail.toner.queries import BoardFilter, FindingFilter, board, findings_list, trend
 from cashtrail.toner.records import ReconciliationRecord
 from cashtrail.toner.run_services import run_reconciliation
 from cashtrail.toner.shipment_services import VoidResult, void_shipments
@@ -110,17 +110,19 @@ def show_board(
 @toner_app.command("findings")
 def findings(
     period: str = typer.Option("", help="Only records inside this span."),
-    code: str = typer.Option("", help="Only this finding code."),
+    code: str = typer.Option("", help="Only this finding code (e.g. mapping_error)."),
     state: str = typer.Option("open", help="open, accepted or resolved; blank for all."),
     agreement: str = typer.Option("", help="Only this agreement."),
+    country: str = typer.Option("", help="Only agreements of this country (ISO code)."),
+    owner: str = typer.Option("", help="Only reconciliations of this owner."),
+    severity: str = typer.Option("", help="error or warning; blank for both."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Findings with severity, rows and suggested fix."""
+    """Findings with severity, rows and suggested fix; an unknown code, severity or state is refused."""
     cashtrail = get_app()
+    wanted = FindingFilter(period, code, state, agreement, country, owner, severity)
     with handled():
-        found = findings_list(
-            cashtrail.uow(), actor(cashtrail), period=period, code=code, state=state, agreement=agreement
-        )
+        found = findings_list(cashtrail.uow(), actor(cashtrail), wanted)
     rows = [
         {
             "id": f.id,

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cashtrail.toner.country_data import CountryData
-from cashtrail.toner.records import ReconciliationRecord
+from cashtrail.toner.records import ReconciliationRecord, rows_summary
 
 SUMMARY = [
     "Agreement", "Customer", "Country", "Period", "Status", "Owner", "Due on", "Billed pages (black)",
@@ -126,7 +126,7 @@ def country_file(country: str, period: str, data: CountryData, *, made_on: date)
         for f in findings.get(r.id or 0, []):
             found.append(
                 [r.agreement, r.period_label, f.code, f.severity, f.state.value, f.serial or "", f.message,
-                 "; ".join(f.rows), f.suggested_fix, f.note]
+                 rows_summary(f.rows), f.suggested_fix, f.note]
             )  # fmt: skip
     _sheet(workbook, "Summary", SUMMARY, summary)
     _sheet(workbook, "Details", DETAILS, details)

@@ -68,6 +68,21 @@ class BadTrendDimension(ValidationFailed):
         )
 
 
+class BadFindingFilter(ValidationFailed):
+    """A findings filter names a code, severity or state that does not exist (refused, never silently empty)."""
+
+    code = "toner.bad_finding_filter"
+
+    def __init__(self, name: str, value: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(
+            f"unknown finding {name} {value!r}: use one of {', '.join(allowed)}",
+            code=self.code,
+            field=name,
+            value=value,
+            allowed=list(allowed),
+        )
+
+
 class ReconciliationNotFound(NotFound):
     """No reconciliation record for this agreement and period."""
 

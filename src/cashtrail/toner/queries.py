@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -19,10 +19,11 @@ from cashtrail.ports import UnitOfWork
 from cashtrail.toner import billing_hook
 from cashtrail.toner.board import BoardStatus
 from cashtrail.toner.board_services import get_record
-from cashtrail.toner.errors import BadTrendDimension
+from cashtrail.toner.errors import BadFindingFilter, BadTrendDimension
+from cashtrail.toner.findings import FindingCode, Severity
 from cashtrail.toner.model import ISO_COVERAGE_PERCENT, BillingLine, CartridgePart, ShipmentLine
 from cashtrail.toner.periods import parse_span
-from cashtrail.toner.records import ReconciliationRecord, StoredFinding
+from cashtrail.toner.records import FindingState, ReconciliationRecord, StoredFinding
 
 HUNDRED = Decimal(100)
 
@@ -96,15 +97,104 @@ def detail(uow: UnitOfWork, actor: Actor, agreement: str, period: str) -> Detail
     return Detail(record, findings, colours, trail, billed)
 
 
+#: The values a findings filter accepts besides blank (any): the known codes, severities and states.
+FINDING_CODES = tuple(c.value for c in FindingCode)
+SEVERITIES = tuple(s.value for s in Severity)
+FINDING_STATES = tuple(s.value for s in FindingState)
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """What the findings list is narrowed to; blank means any (``state`` defaults to open)."""
+
+    period: str = ""
+    code: str = ""
+    state: str = FindingState.OPEN.value
+    agreement: str = ""
+    country: str = ""
+    owner: str = ""
+    severity: str = ""
+
+    def checked(self) -> FindingFilter:
+        """This filter, or :class:`BadFindingFilter` for an unknown code, severity or state (a typo is refused)."""
+        for name, value, allowed in (
+            ("code", self.code, FINDING_CODES),
+            ("severity", self.severity, SEVERITIES),
+            ("state", self.state, FINDING_STATES),
+        ):
+            if value and value not in allowed:
+                raise BadFindingFilter(name, value, allowed)
+        return self
+
+
 def findings_list(
-    uow: UnitOfWork, actor: Actor, *, period: str = "", code: str = "", state: str = "open", agreement: str = ""
+    uow: UnitOfWork,
+    actor: Actor,
+    wanted: FindingFilter = FindingFilter(),  # noqa: B008
+    **given: str,
 ) -> list[tuple[ReconciliationRecord, StoredFinding]]:
-    """Findings of the records in ``period`` (all when blank), filtered by code, state and agreement."""
-    records = board(uow, actor, BoardFilter(period=period, agreement=agreement))
+    """Findings of the records matching ``wanted`` (or the same fields given by keyword), by record and id.
+
+    Every filter runs in the database (records by period, agreement, country and owner; findings by state, code
+    and severity), so a caller that shows the first N rows shows the first N that match.
+    """
+    wanted = (replace(wanted, **given) if given else wanted).checked()
+    records = board(
+        uow,
+        actor,
+        BoardFilter(period=wanted.period, country=wanted.country, owner=wanted.owner, agreement=wanted.agreement),
+    )
     with uow:
         by_id = {r.id: r for r in records}
-        found = uow.toner_board.findings([i for i in by_id if i is not None], state or None)
-    return [(by_id[f.reconciliation_id], f) for f in found if not code or f.code == code]
+        found = uow.toner_board.findings(
+            [i for i in by_id if i is not None],
+            wanted.state or None,
+            code=wanted.code or None,
+            severity=wanted.severity or None,
+        )
+    return [(by_id[f.reconciliation_id], f) for f in found]
+
+
+#: Codes that come one finding per row (e.g. one per shipment line); the workbench shows a record's run of them as
+#: one group, named by this noun.
+GROUPED_CODES = {FindingCode.NO_TONER_CONTRACT.value: "shipment lines without a toner set-up"}
+
+
+@dataclass
+class FindingGroup:
+    """Findings shown as one row: a single finding, or a record's consecutive findings of a grouped code."""
+
+    record: ReconciliationRecord
+    findings: list[StoredFinding]
+
+    @property
+    def first(self) -> StoredFinding:
+        return self.findings[0]
+
+    @property
+    def title(self) -> str:
+        """``34 shipment lines without a toner set-up``."""
+        return f"{len(self.findings)} {GROUPED_CODES.get(self.first.code, 'findings')}"
+
+    @property
+    def rows(self) -> list[str]:
+        return [row for f in self.findings for row in f.rows]
+
+    @property
+    def open_ids(self) -> list[int]:
+        return [f.id for f in self.findings if f.state == FindingState.OPEN and f.id is not None]
+
+
+def grouped(found: Sequence[tuple[ReconciliationRecord, StoredFinding]]) -> list[FindingGroup]:
+    """``found`` in order, with consecutive findings of one record and a :data:`GROUPED_CODES` code as one group."""
+    groups: list[FindingGroup] = []
+    for record, finding in found:
+        last = groups[-1] if groups else None
+        if last and finding.code in GROUPED_CODES and last.record.id == record.id and last.first.code == finding.code:
+            last.findings.append(finding)
+        else:
+            groups.append(FindingGroup(record, [finding]))
+    return groups
 
 
 #: What a trend can be grouped by (the CLI, API and workbench pass ``by`` through unchanged).

@@ -120,6 +120,30 @@ def row_ref(row: object) -> str:
     return f"{type(row).__name__} {getattr(row, 'agreement', '')}".strip()
 
 
+def rows_summary(rows: Sequence[str], limit: int | None = None) -> str:
+    """A finding's rows (:func:`row_ref` texts) in one line; the kind is named once per run of rows of that kind.
+
+    With a ``limit`` only the first ``limit`` rows are named, then how many more there are (the workbench); without
+    one every row is (the XLSX export).
+
+    >>> rows_summary(["shipment S1/1 (U1)", "shipment S2/1 (U1)", "device D1 (M1)"])
+    'shipment S1/1 (U1), S2/1 (U1); device D1 (M1)'
+    >>> rows_summary(["shipment S1/1 (U1)", "shipment S2/1 (U1)", "shipment S3/1 (U1)"], limit=2)
+    'shipment S1/1 (U1), S2/1 (U1) +1 more'
+    """
+    shown = list(rows if limit is None else rows[:limit])
+    text, kind = "", None
+    for ref in shown:
+        head, _, rest = ref.partition(" ")
+        if head == kind and rest:
+            text += f", {rest}"
+        else:
+            text += f"{'; ' if text else ''}{ref}"
+            kind = head
+    hidden = len(rows) - len(shown)
+    return f"{text} +{hidden} more" if hidden else text
+
+
 def fingerprint(finding: TonerFinding) -> str:
     """Identity of a finding across re-runs: code, serial and the rows it is about."""
     text = "|".join([finding.code.value, finding.serial or "", *sorted(row_ref(r) for r in finding.rows)])

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from cashtrail import __version__
 from cashtrail.bootstrap import App
+from cashtrail.toner.records import rows_summary
 from cashtrail.web import formatting
 from cashtrail.web.assets import static_url
 from cashtrail.web.nav import visible_groups, visible_nav
@@ -55,6 +56,7 @@ def make_templates(app: App, *, vendor_ok: bool) -> Jinja2Templates:
         country_name=formatting.country_name,
         path_segment=formatting.path_segment,
         toner_url=formatting.toner_url,
+        toner_rows=rows_summary,
     )
     env.globals.update(
         static_url=static_url,

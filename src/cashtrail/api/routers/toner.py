@@ -33,7 +33,7 @@ from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, move_record
 from cashtrail.toner.catalog_services import correct_part
 from cashtrail.toner.country_data import country_data
-from cashtrail.toner.queries import BoardFilter, board, detail, findings_list, trend
+from cashtrail.toner.queries import BoardFilter, FindingFilter, board, detail, findings_list, trend
 from cashtrail.toner.run_services import run_reconciliation
 from cashtrail.toner.shipment_services import void_shipments
 
@@ -90,10 +90,20 @@ def move(
 
 @router.get("/findings", summary="Findings of the reconciliations")
 def findings(
-    app: CashtrailApp, actor: CurrentActor, period: Filter = "", code: Filter = "", state: Filter = "open"
+    app: CashtrailApp,
+    actor: CurrentActor,
+    period: Filter = "",
+    code: Filter = "",
+    state: Filter = "open",
+    agreement: Filter = "",
+    country: Filter = "",
+    owner: Filter = "",
+    severity: Filter = "",
 ) -> FindingList:
-    """Typed findings with severity, rows and a suggested fix."""
-    found = findings_list(app.uow(), actor, period=period, code=code, state=state)
+    """Typed findings with severity, rows and a suggested fix; an unknown code, severity or state is a 422
+    (``toner.bad_finding_filter``), never an empty list."""
+    wanted = FindingFilter(period, code, state, agreement, country, owner, severity)
+    found = findings_list(app.uow(), actor, wanted)
     return FindingList(items=[FindingOut.of(r, f) for r, f in found])
 
 

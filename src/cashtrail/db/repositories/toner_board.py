@@ -89,13 +89,22 @@ class SqlTonerBoardRepository:
             update_statement = update(table).where(table.c.id == bindparam("_id"))
             self.session.connection().execute(update_statement, [{"_id": r.id, **_values(r)} for r in stored])
 
-    def findings(self, record_ids: Iterable[int], state: str | None = None) -> list[StoredFinding]:
+    def findings(
+        self,
+        record_ids: Iterable[int],
+        state: str | None = None,
+        *,
+        code: str | None = None,
+        severity: str | None = None,
+    ) -> list[StoredFinding]:
+        """The findings of these records, by id; blank filters match everything."""
         t = tt.toner_findings.c
         found: list[StoredFinding] = []
         for chunk in chunks(sorted(set(record_ids))):
             query = select(tt.toner_findings).where(t.reconciliation_id.in_(chunk))
-            if state:
-                query = query.where(t.state == state)
+            for column, value in ((t.state, state), (t.code, code), (t.severity, severity)):
+                if value:
+                    query = query.where(column == value)
             found += [_finding(r) for r in self.session.execute(query)]
         return sorted(found, key=lambda f: f.id or 0)
 

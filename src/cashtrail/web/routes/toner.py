@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from cashtrail.errors import InvalidState, ValidationFailed
+from cashtrail.errors import InvalidState, NotFound, ValidationFailed
 from cashtrail.files.toner_trend import trend_html, trend_png
 from cashtrail.files.toner_xlsx import country_file
 from cashtrail.toner.board import TRANSITIONS, BoardStatus
 from cashtrail.toner.board_services import decide_finding, move_record
 from cashtrail.toner.country_data import country_data
-from cashtrail.toner.queries import BoardFilter, board, by_status, detail, findings_list, trend
-from cashtrail.toner.records import ReconciliationRecord, StoredFinding
+from cashtrail.toner.queries import (
+    FINDING_CODES,
+    FINDING_STATES,
+    SEVERITIES,
+    BoardFilter,
+    FindingFilter,
+    board,
+    by_status,
+    detail,
+    findings_list,
+    grouped,
+    trend,
+)
+from cashtrail.toner.records import ReconciliationRecord, StoredFinding, rows_summary
 from cashtrail.web.export import XLSX_MEDIA_TYPE, Column, xlsx_response
 from cashtrail.web.security import CurrentUser, cashtrail_app, flash
 from cashtrail.web.templating import render
@@ -46,7 +60,7 @@ FINDING_COLUMNS: tuple[Column[tuple[ReconciliationRecord, StoredFinding]], ...] 
     Column("State", lambda p: p[1].state.value, width=9),
     Column("Serial", lambda p: p[1].serial or "", width=14),
     Column("Message", lambda p: p[1].message, width=60),
-    Column("Rows", lambda p: "; ".join(p[1].rows), width=60),
+    Column("Rows", lambda p: rows_summary(p[1].rows), width=60),
     Column("Suggested fix", lambda p: p[1].suggested_fix, width=50),
 )
 
@@ -88,23 +102,54 @@ def board_export(
     return xlsx_response("toner-board", BOARD_COLUMNS, rows, day=_today(request), sheet_title="Toner board")
 
 
+def _finding_filter(
+    period: Text = "",
+    code: Text = "",
+    state: Text = "open",
+    agreement: Text = "",
+    country: Text = "",
+    owner: Text = "",
+    severity: Text = "",
+) -> FindingFilter:
+    """The findings filters from the query string (the page's form, a bookmark or the export link)."""
+    return FindingFilter(period, code, state, agreement, country, owner, severity)
+
+
+Findings = Annotated[FindingFilter, Depends(_finding_filter)]
+
+
+def _findings_query(wanted: FindingFilter) -> str:
+    """The query string of ``wanted``; ``state`` is kept even when blank (all), since it defaults to open."""
+    return urlencode({k: v for k, v in asdict(wanted).items() if v or k == "state"})
+
+
 @router.get("/toner/findings")
-def findings_page(
-    request: Request, user: CurrentUser, period: Text = "", code: Text = "", state: Text = "open"
-) -> Response:
-    """Findings across reconciliations, with severity, rows and suggested fix."""
+def findings_page(request: Request, user: CurrentUser, wanted: Findings) -> Response:
+    """Findings across reconciliations, with severity, rows and suggested fix; a record's run of one-per-line
+    findings (``no_toner_contract``) is one row that expands to its lines."""
     app = cashtrail_app(request)
-    found = findings_list(app.uow(), user.actor, period=period, code=code, state=state)
-    context = {"found": found, "period": period, "code": code, "state": state}
+    found = findings_list(app.uow(), user.actor, wanted)
+    every = board(app.uow(), user.actor, BoardFilter(period=wanted.period))
+    context = {
+        "groups": grouped(found),
+        "total": len(found),
+        "filters": wanted,
+        "query": _findings_query(wanted),
+        "codes": FINDING_CODES,
+        "severities": SEVERITIES,
+        "states": FINDING_STATES,
+        "agreements": sorted({r.agreement for r in every}),
+        "countries": sorted({r.country for r in every if r.country}),
+        "owners": sorted({r.owner for r in every}),
+    }
     return render(request, "toner/findings.html", context)
 
 
 @router.get("/toner/findings.xlsx")
-def findings_export(
-    request: Request, user: CurrentUser, period: Text = "", code: Text = "", state: Text = "open"
-) -> Response:
+def findings_export(request: Request, user: CurrentUser, wanted: Findings) -> Response:
+    """The findings matching the page's filters as an XLSX workbook, every row of each finding."""
     app = cashtrail_app(request)
-    found = findings_list(app.uow(), user.actor, period=period, code=code, state=state)
+    found = findings_list(app.uow(), user.actor, wanted)
     return xlsx_response("toner-findings", FINDING_COLUMNS, found, day=_today(request), sheet_title="Toner findings")
 
 
@@ -115,7 +160,7 @@ def decide(
     finding_id: int,
     state: Annotated[str, Form(max_length=16)],
     note: Annotated[str, Form(max_length=500)],
-    back: Annotated[str, Form(max_length=200)] = "/toner/findings",
+    back: Annotated[str, Form(max_length=400)] = "/toner/findings",
 ) -> Response:
     """Accept or reopen a finding, with a note."""
     app = cashtrail_app(request)
@@ -124,6 +169,28 @@ def decide(
         flash(request, "success", f"Finding {finding.id} is now {finding.state.value}.")
     except (InvalidState, ValidationFailed) as exc:
         flash(request, "error", exc.detail)
+    return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
+
+
+@router.post("/toner/findings/accept-all")
+def accept_all(
+    request: Request,
+    user: CurrentUser,
+    ids: Annotated[list[int], Form(max_length=1000)],
+    note: Annotated[str, Form(max_length=500)],
+    back: Annotated[str, Form(max_length=400)] = "/toner/findings",
+) -> Response:
+    """Accept a group's open findings with one note: one decision per finding, each audited, as if accepted one
+    by one; when one is refused, the ones before it stay accepted and the message says how many."""
+    app = cashtrail_app(request)
+    done = 0
+    try:
+        for finding_id in ids:
+            decide_finding(app.uow(), app.clock, user.actor, finding_id, "accepted", note)
+            done += 1
+        flash(request, "success", f"{done} findings accepted.")
+    except (InvalidState, ValidationFailed, NotFound) as exc:
+        flash(request, "error", f"{done} of {len(ids)} findings accepted: {exc.detail}")
     return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
 
 
