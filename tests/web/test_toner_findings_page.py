@@ -143,3 +143,34 @@ def test_accept_all_with_an_unknown_finding_keeps_the_ones_before_and_says_how_m
         data={"ids": [first, "999999"], "note": "n", "back": "/toner/findings", "csrf_token": csrf_from(page)},
     )
     assert "1 of 2 findings accepted: no toner finding 999999" in response.text
+
+
+def test_a_duplicate_line_is_voided_from_the_findings_page_and_the_next_run_drops_it(
+    app: App, supervisor: TestClient
+) -> None:
+    from dataclasses import replace
+
+    from cashtrail.identity.model import Actor
+    from cashtrail.toner.run_services import run_reconciliation
+    from tests.toner_scenario import example_shipments, worked_example
+
+    first = example_shipments()[0]  # S1: 8 cartridges to D1, sent again under a new number in another upload
+    worked_example(app, shipments=[*example_shipments(), replace(first, shipment_id="R-S1", upload_id="U2")])
+    run_reconciliation(app.uow(), app.clock, Actor.system(), "2026-Q1")
+    page = supervisor.get("/toner/findings", params={"code": "duplicate_shipment"})
+    assert "Void R-S1/1" in page.text
+    assert "Void S1/1" not in page.text  # the first line is the one kept
+    form = {"csrf_token": csrf_from(page.text), "upload": "U2", "shipment_id": "R-S1", "line": "1"}
+    refused = supervisor.post("/toner/shipments/void", data={**form, "reason": " "}, follow_redirects=True)
+    assert "needs a reason" in refused.text
+    done = supervisor.post(
+        "/toner/shipments/void", data={**form, "reason": "sent twice by the forwarder"}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert "Shipment R-S1/1 of U2 is void" in supervisor.get("/toner/findings").text
+    run_reconciliation(app.uow(), app.clock, Actor.system(), "2026-Q1")
+    with app.uow() as uow:
+        [record] = uow.toner_board.records(agreements=["MPS-1"])
+        codes = [f.code for f in uow.toner_board.findings([record.id]) if f.state.value == "open"]
+    assert "duplicate_shipment" not in codes
+    assert record.total_charge == 64

@@ -13,6 +13,7 @@ Invariants: figures are Decimal strings in JSON (never floats); the board status
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -118,6 +119,23 @@ def row_ref(row: object) -> str:
     if serial is not None:
         return f"device {serial} ({getattr(row, 'model', '')})"
     return f"{type(row).__name__} {getattr(row, 'agreement', '')}".strip()
+
+
+_SHIPMENT_REF = re.compile(r"shipment (?P<id>.+)/(?P<line>\d+) \((?P<upload>.*)\)")
+
+
+def shipment_refs(rows: Sequence[str]) -> list[tuple[str, str, int]]:
+    """The (upload id, shipment id, line) of each shipment among a finding's rows (:func:`row_ref` texts), in order.
+
+    >>> shipment_refs(["shipment S/1/2 (U1)", "device D1 (M1)", "shipment S9/1 (U (resent))"])
+    [('U1', 'S/1', 2), ('U (resent)', 'S9', 1)]
+    """
+    found = []
+    for ref in rows:
+        match = _SHIPMENT_REF.fullmatch(ref)
+        if match is not None:
+            found.append((match["upload"], match["id"], int(match["line"])))
+    return found
 
 
 def rows_summary(rows: Sequence[str], limit: int | None = None) -> str:

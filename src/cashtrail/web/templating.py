@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from cashtrail import __version__
 from cashtrail.bootstrap import App
-from cashtrail.toner.records import rows_summary
+from cashtrail.toner.records import rows_summary, shipment_refs
 from cashtrail.web import formatting
 from cashtrail.web.assets import static_url
 from cashtrail.web.nav import visible_groups, visible_nav
@@ -57,6 +57,7 @@ def make_templates(app: App, *, vendor_ok: bool) -> Jinja2Templates:
         path_segment=formatting.path_segment,
         toner_url=formatting.toner_url,
         toner_rows=rows_summary,
+        shipment_refs=shipment_refs,
     )
     env.globals.update(
         static_url=static_url,

@@ -31,6 +31,7 @@ from cashtrail.toner.queries import (
     trend,
 )
 from cashtrail.toner.records import ReconciliationRecord, StoredFinding, rows_summary
+from cashtrail.toner.shipment_services import void_shipments
 from cashtrail.web.export import XLSX_MEDIA_TYPE, Column, xlsx_response
 from cashtrail.web.security import CurrentUser, cashtrail_app, flash
 from cashtrail.web.templating import render
@@ -191,6 +192,31 @@ def accept_all(
         flash(request, "success", f"{done} findings accepted.")
     except (InvalidState, ValidationFailed, NotFound) as exc:
         flash(request, "error", f"{done} of {len(ids)} findings accepted: {exc.detail}")
+    return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
+
+
+@router.post("/toner/shipments/void")
+def void_line(
+    request: Request,
+    user: CurrentUser,
+    upload: Annotated[str, Form(max_length=200)],
+    shipment_id: Annotated[str, Form(max_length=64)],
+    line: Annotated[int, Form(ge=1)],
+    reason: Annotated[str, Form(max_length=500)],
+    back: Annotated[str, Form(max_length=400)] = "/toner/findings",
+) -> Response:
+    """Void one shipment line (a duplicate), audited; it says which reconciliations to run again."""
+    app = cashtrail_app(request)
+    try:
+        result = void_shipments(
+            app.uow(), app.clock, user.actor, upload_id=upload, shipment_ids=[(shipment_id, line)], reason=reason
+        )
+        done = f"Shipment {shipment_id}/{line} of {upload} is void" if result.voided else "Already void"
+        frozen = ", ".join(result.frozen_records)
+        frozen = f"; move {frozen} back to data pending first" if frozen else ""
+        flash(request, "success", f"{done}. Run the period again to update the figures{frozen}.")
+    except (InvalidState, ValidationFailed, NotFound) as exc:
+        flash(request, "error", exc.detail)
     return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
 
 
