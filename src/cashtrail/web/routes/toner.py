@@ -154,6 +154,11 @@ def findings_export(request: Request, user: CurrentUser, wanted: Findings) -> Re
     return xlsx_response("toner-findings", FINDING_COLUMNS, found, day=_today(request), sheet_title="Toner findings")
 
 
+def _back_to_findings(back: str) -> RedirectResponse:
+    """Back to the page a findings form came from (only pages of the toner workbench; the list otherwise)."""
+    return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
+
+
 @router.post("/toner/findings/{finding_id}/decide")
 def decide(
     request: Request,
@@ -170,7 +175,7 @@ def decide(
         flash(request, "success", f"Finding {finding.id} is now {finding.state.value}.")
     except (InvalidState, ValidationFailed) as exc:
         flash(request, "error", exc.detail)
-    return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
+    return _back_to_findings(back)
 
 
 @router.post("/toner/findings/accept-all")
@@ -192,7 +197,7 @@ def accept_all(
         flash(request, "success", f"{done} findings accepted.")
     except (InvalidState, ValidationFailed, NotFound) as exc:
         flash(request, "error", f"{done} of {len(ids)} findings accepted: {exc.detail}")
-    return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
+    return _back_to_findings(back)
 
 
 @router.post("/toner/shipments/void")
@@ -217,7 +222,7 @@ def void_line(
         flash(request, "success", f"{done}. Run the period again to update the figures{frozen}.")
     except (InvalidState, ValidationFailed, NotFound) as exc:
         flash(request, "error", exc.detail)
-    return RedirectResponse(back if back.startswith("/toner") else "/toner/findings", status_code=303)
+    return _back_to_findings(back)
 
 
 @router.get("/toner/country.xlsx")
