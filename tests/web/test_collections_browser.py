@@ -55,7 +55,7 @@ def test_the_dashboard_draws_its_trend_charts(collections_server: str, page: Pag
     charts = page.locator("canvas.trend-chart")
     expect(charts).to_have_count(2)
     page.wait_for_function(
-        "() => document.querySelectorAll('canvas.trend-chart').length === 2 && "
+        "() => document.querySelectorAll('canvas.trend-chart').length === 2 && window.Chart !== undefined && "
         "[...document.querySelectorAll('canvas.trend-chart')].every(c => window.Chart.getChart(c))"
     )
     datasets = page.evaluate(
