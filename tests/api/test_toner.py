@@ -99,6 +99,10 @@ def test_country_file_and_trend_exports(app, client):
         "EUR",
     )
     assert client.get("/v1/toner/trend.png?value=BE", headers=headers).content[:4] == b"\x89PNG"
+    page = client.get("/v1/toner/trend.html?value=BE", headers=headers)
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<td>2026-Q1</td>" in page.text
+    assert "data:image/png;base64," in page.text
 
 
 def _day(value: object) -> object:

@@ -27,7 +27,7 @@ from cashtrail.api.schemas.toner import (
     VoidIn,
     VoidOut,
 )
-from cashtrail.files.toner_trend import trend_png
+from cashtrail.files.toner_trend import trend_html, trend_png
 from cashtrail.files.toner_xlsx import country_file
 from cashtrail.toner.bill_run_report import report_from_bill_runs
 from cashtrail.toner.board_services import decide_finding, move_record
@@ -164,3 +164,9 @@ def trend_data(app: CashtrailApp, actor: CurrentActor, by: Filter = "country", v
 def trend_chart(app: CashtrailApp, actor: CurrentActor, by: Filter = "country", value: Filter = "") -> Response:
     points = trend(app.uow(), actor, by=by, value=value)
     return Response(trend_png(f"Toner trend {by} {value}", points), media_type="image/png")
+
+
+@router.get("/trend.html", summary="The trend as a standalone HTML page (chart and figures)", response_class=Response)
+def trend_page(app: CashtrailApp, actor: CurrentActor, by: Filter = "country", value: Filter = "") -> Response:
+    points = trend(app.uow(), actor, by=by, value=value)
+    return Response(trend_html(f"Toner trend {by} {value}", points), media_type="text/html; charset=utf-8")
