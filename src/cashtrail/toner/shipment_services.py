@@ -11,6 +11,7 @@ review or later is moved back to data pending first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from cashtrail.audit.services import record as audit
 from cashtrail.clock import Clock
@@ -86,11 +87,20 @@ def _plan(
     return fresh, tuple(_label(k) for k in wanted if stored[k][1])
 
 
+_YEAR = timedelta(days=366)
+
+
 def _records_using(uow: UnitOfWork, ids: set[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Keys of the stored records whose figures came from one of these lines: (left alone by a run, rerun)."""
+    """Keys of the stored records whose figures came from one of these lines: (left alone by a run, rerun).
+
+    A record's figures come from lines shipped inside its period, and no period is longer than a year, so only the
+    records within a year either side of the lines' ship dates are read (not the whole board's history)."""
+    days = [line.shipped_on for line in uow.toner.shipments_by_ids(sorted(ids))]
+    if not days:
+        return (), ()
     frozen: list[str] = []
     rerun: list[str] = []
-    for record in uow.toner_board.records():
+    for record in uow.toner_board.records(start=min(days) - _YEAR, end=max(days) + _YEAR):
         used = {i for colour in record.result.get("colours", []) for i in colour.get("shipment_ids", [])}
         if used & ids:
             (rerun if record.status in RECALCULATED else frozen).append(record.key)
